@@ -1,0 +1,137 @@
+//! The command line, as clap types. Parsing only: `lib::run` acts on it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+use crate::finding::Severity;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "clearance",
+    version,
+    about = "Checks republished news articles for copyright, attribution and takedown notices",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check articles (.txt, .md, .markdown) under the given paths.
+    Check(CheckArgs),
+    /// List, show and test rule packs.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (default: the current directory).
+    /// Directories are walked respecting .gitignore and .clearanceignore.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    #[command(flatten)]
+    pub packs: PackArgs,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// Skip files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+
+    /// When to use colour in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// Which packs are active.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PackArgs {
+    /// Add a pack: a built-in name, a YAML file, or a directory of YAML files. Repeatable.
+    #[arg(long = "pack", value_name = "NAME|PATH")]
+    pub packs: Vec<String>,
+
+    /// Do not load the built-in packs (only those given with --pack).
+    #[arg(long)]
+    pub no_default_packs: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the active rules.
+    List(PackArgs),
+    /// Show one rule's documentation and examples.
+    Show {
+        /// Full rule id, e.g. il-27a/notice-missing.
+        id: String,
+        #[command(flatten)]
+        packs: PackArgs,
+    },
+    /// Run every rule's examples: valid ones must pass, invalid ones must be reported.
+    Test {
+        /// Built-in pack names, pack files or directories (default: every built-in pack).
+        #[arg(value_name = "PACK")]
+        packs: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Annotated source snippets for people.
+    Human,
+    /// One versioned JSON object (see README).
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// Never fail because of findings.
+    None,
+}
+
+impl FailOn {
+    /// The lowest severity that fails the run, if any.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::None => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,261 @@
+//! Clearance checks republished news articles for their legal and editorial
+//! boilerplate: source credits, licence lines and, on Israeli sites, the
+//! Copyright Act 2007 section 27A notice with a working takedown contact.
+//!
+//! ```text
+//! discover ─▶ load ─▶ normalize ─▶ matcher ─▶ findings ─▶ report
+//!  (paths)   (regions)  (folded text   (automaton +   (rule, span,   (human,
+//!                        + offset map)  regex set)     severity)      json)
+//! ```
+//!
+//! The library is usable on its own: build an [`Engine`] from [`Pack`]s and
+//! call [`Engine::check`] on a [`load::Document`].
+
+pub mod cli;
+pub mod discover;
+mod error;
+pub mod finding;
+pub mod load;
+pub mod matcher;
+pub mod normalize;
+pub mod pack;
+pub mod report;
+pub mod source;
+mod yaml;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+pub use error::Error;
+pub use finding::{Finding, Severity};
+pub use matcher::Engine;
+pub use pack::Pack;
+
+use cli::{CheckArgs, Cli, ColorChoice, Command, PackArgs, RulesCommand};
+use report::{FileReport, Outcome, Style};
+
+/// Exit codes.
+pub mod exit {
+    /// Nothing at or above `--fail-on`.
+    pub const CLEAN: u8 = 0;
+    /// Findings at or above `--fail-on`.
+    pub const FINDINGS: u8 = 1;
+    /// Usage, pack or config error, or input that could not be checked.
+    pub const ERROR: u8 = 2;
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let result = match cli.command {
+        Command::Check(args) => check(&args, out, err),
+        Command::Rules(cmd) => rules(cmd, out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => exit::CLEAN,
+        Err(e) => {
+            let _ = writeln!(err, "{:?}", miette::Report::new(e));
+            exit::ERROR
+        }
+    }
+}
+
+fn is_broken_pipe(e: &Error) -> bool {
+    matches!(e, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+}
+
+fn io_err(source: io::Error) -> Error {
+    Error::Io {
+        path: PathBuf::from("<output>"),
+        source,
+    }
+}
+
+/// Loads the packs the flags ask for: the built-in ones (unless
+/// `--no-default-packs`), then each `--pack` (a built-in name or a path).
+pub fn load_packs(args: &PackArgs) -> Result<Vec<Pack>, Error> {
+    let mut packs = if args.no_default_packs {
+        Vec::new()
+    } else {
+        Pack::all_builtin().map_err(Error::Pack)?
+    };
+    for spec in &args.packs {
+        let loaded = match Pack::builtin(spec) {
+            Some(pack) => vec![pack.map_err(Error::Pack)?],
+            None => {
+                let path = PathBuf::from(spec);
+                if !path.exists() {
+                    let names: Vec<&str> = pack::builtin_names().collect();
+                    return Err(Error::Usage(format!(
+                        "--pack {spec}: no such file, and not a built-in pack (built-in: {})",
+                        names.join(", ")
+                    )));
+                }
+                Pack::load_path(&path)?
+            }
+        };
+        for pack in loaded {
+            if packs.iter().any(|p: &Pack| p.name == pack.name) {
+                if args.no_default_packs || pack::builtin_names().all(|n| n != pack.name) {
+                    return Err(Error::Usage(format!(
+                        "pack `{}` is loaded twice",
+                        pack.name
+                    )));
+                }
+                continue;
+            }
+            packs.push(pack);
+        }
+    }
+    if packs.is_empty() {
+        return Err(Error::Usage(
+            "no packs to run (--no-default-packs without --pack)".to_string(),
+        ));
+    }
+    Ok(packs)
+}
+
+fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, Error> {
+    let engine = Engine::new(load_packs(&args.packs)?)?;
+    let roots = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let threads = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |n| n.get(),
+    );
+    let outcome = scan(&engine, &roots, threads, args.max_file_size);
+
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let style = Style { color, width: 100 };
+    report::write(args.format, &outcome, style, out, err).map_err(io_err)?;
+    out.flush().map_err(io_err)?;
+
+    Ok(if !outcome.problems.is_empty() {
+        exit::ERROR
+    } else if args
+        .fail_on
+        .threshold()
+        .is_some_and(|t| outcome.findings().any(|(_, f)| f.severity >= t))
+    {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    })
+}
+
+/// Walks `roots`, checks every article, and returns the sorted outcome.
+pub fn scan(engine: &Engine, roots: &[PathBuf], threads: usize, max_file_size: u64) -> Outcome {
+    let collected = Mutex::new(Outcome::default());
+    discover::walk(roots, threads, &|found| {
+        let (report, problems, counted) = match found {
+            discover::Found::File { path, display } => {
+                match load::load_file(&path, &display, max_file_size) {
+                    Ok(doc) => {
+                        let checked = engine.check(&doc);
+                        let report = (!checked.findings.is_empty()).then(|| FileReport {
+                            path: doc.path,
+                            source: doc.source,
+                            findings: checked.findings,
+                        });
+                        (report, doc.problems, true)
+                    }
+                    Err(problem) => (None, vec![problem], false),
+                }
+            }
+            discover::Found::Error { display, message } => (
+                None,
+                vec![load::InputProblem {
+                    path: display,
+                    message,
+                    span: None,
+                    source: None,
+                }],
+                false,
+            ),
+        };
+        let mut all = collected.lock().unwrap_or_else(|e| e.into_inner());
+        all.files += usize::from(counted);
+        all.reports.extend(report);
+        all.problems.extend(problems);
+    });
+    let mut outcome = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+    outcome.reports.sort_by(|a, b| a.path.cmp(&b.path));
+    outcome
+        .problems
+        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    outcome
+}
+
+fn rules(cmd: RulesCommand, out: &mut dyn Write) -> Result<u8, Error> {
+    match cmd {
+        RulesCommand::List(args) => {
+            let engine = Engine::new(load_packs(&args)?)?;
+            for pack in engine.packs() {
+                writeln!(out, "{} — {} ({})", pack.name, pack.title, pack.origin)
+                    .map_err(io_err)?;
+                for rule in &pack.rules {
+                    writeln!(
+                        out,
+                        "  {:<36} {:<8} {}",
+                        rule.id,
+                        rule.severity.as_str(),
+                        first_line(&rule.message)
+                    )
+                    .map_err(io_err)?;
+                }
+            }
+            Ok(exit::CLEAN)
+        }
+        RulesCommand::Show { id, packs } => {
+            let engine = Engine::new(load_packs(&packs)?)?;
+            let Some(rule) = engine.rules().find(|r| r.id == id) else {
+                return Err(Error::Usage(format!(
+                    "no active rule `{id}` (see `clearance rules list`)"
+                )));
+            };
+            pack::examples::describe(rule, out).map_err(io_err)?;
+            Ok(exit::CLEAN)
+        }
+        RulesCommand::Test { packs } => {
+            let args = PackArgs {
+                packs,
+                no_default_packs: true,
+            };
+            let packs = if args.packs.is_empty() {
+                Pack::all_builtin().map_err(Error::Pack)?
+            } else {
+                load_packs(&args)?
+            };
+            let mut failed = 0;
+            let mut passed = 0;
+            for pack in packs {
+                let result = pack::examples::run(pack)?;
+                passed += result.passed;
+                failed += result.failures.len();
+                for failure in &result.failures {
+                    writeln!(out, "FAIL {failure}").map_err(io_err)?;
+                }
+            }
+            writeln!(out, "{passed} passed, {failed} failed").map_err(io_err)?;
+            Ok(if failed == 0 {
+                exit::CLEAN
+            } else {
+                exit::FINDINGS
+            })
+        }
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or_default()
+}

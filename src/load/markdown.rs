@@ -1,0 +1,188 @@
+//! Markdown: front matter becomes `front_matter.<key>` regions, code blocks
+//! are not scanned, and the rest is the body.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+use super::front_matter::{self, Format};
+use super::{Region, Segment, first_line, footer};
+use crate::normalize::Gap;
+
+/// Regions of a Markdown document, and problems (message, span) found on the way.
+pub(super) fn regions(source: &str) -> (Vec<Region>, Vec<(String, Range<usize>)>) {
+    let mut regions = Vec::new();
+    let mut problems = Vec::new();
+    let body_start = match front_matter::split(source) {
+        Some(block) => {
+            match front_matter::fields(source, &block) {
+                Ok(fields) => regions.extend(fields),
+                Err((message, span)) => {
+                    let what = match block.format {
+                        Format::Yaml => "YAML",
+                        Format::Toml => "TOML",
+                    };
+                    problems.push((format!("invalid {what} front matter: {message}"), span));
+                }
+            }
+            block.end
+        }
+        None => 0,
+    };
+    let body = body_start..source.len();
+    let skipped = code_blocks(source, body.clone());
+    let mut segments = Vec::new();
+    let mut pos = body.start;
+    let mut gap = Gap::None;
+    for block in &skipped {
+        if block.start > pos {
+            segments.push(Segment::exact(pos..block.start, gap));
+        }
+        gap = Gap::Paragraph;
+        pos = pos.max(block.end);
+    }
+    if pos < body.end {
+        segments.push(Segment::exact(pos..body.end, gap));
+    }
+    let has_title = regions.iter().any(|r| r.name == "title");
+    if !has_title && let Some(mut title) = first_heading(source, body.clone(), &skipped) {
+        title.name = "title".to_string();
+        regions.push(title);
+    }
+    regions.push(footer(source, body.clone(), &skipped));
+    regions.insert(0, Region::new("body", segments));
+    (regions, problems)
+}
+
+/// Byte ranges of code blocks (fenced and indented) and raw HTML comments
+/// inside `range`, in order.
+fn code_blocks(source: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let text = &source[range.clone()];
+    let mut out: Vec<Range<usize>> = Vec::new();
+    let mut open: Option<usize> = None;
+    for (event, span) in Parser::new_ext(text, Options::empty()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => open = Some(span.start),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(start) = open.take() {
+                    out.push(range.start + start..range.start + span.end);
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html)
+                if html.trim_start().starts_with("<!--") =>
+            {
+                out.push(range.start + span.start..range.start + span.end);
+            }
+            _ => {}
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// The first `#` heading (or, failing that, the first line) as the title.
+fn first_heading(source: &str, body: Range<usize>, skip: &[Range<usize>]) -> Option<Region> {
+    let text = &source[body.clone()];
+    let mut in_heading: Option<usize> = None;
+    for (event, span) in Parser::new_ext(text, Options::empty()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { .. }) => in_heading = Some(span.start),
+            Event::End(TagEnd::Heading(_)) => {
+                let start = in_heading.take()?;
+                let line = &text[start..span.end];
+                let content = line.trim_start_matches('#').trim_start();
+                let from = body.start + start + (line.len() - content.len());
+                let to = body.start + start + line.trim_end().len();
+                if from < to && !skip.iter().any(|s| s.start <= from && from < s.end) {
+                    return Some(Region::new(
+                        "title",
+                        vec![Segment::exact(from..to, Gap::None)],
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    first_line(source, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region<'a>(regions: &'a [Region], name: &str) -> Option<&'a Region> {
+        regions.iter().find(|r| r.name == name)
+    }
+
+    fn texts<'a>(source: &'a str, region: &Region) -> Vec<&'a str> {
+        region
+            .segments
+            .iter()
+            .map(|s| &source[s.src.clone()])
+            .collect()
+    }
+
+    #[test]
+    fn code_blocks_and_comments_are_not_body() {
+        let md = "# Title\n\nText one.\n\n```\nsecret code\n```\n\n<!-- hidden -->\n\nText two.\n";
+        let (regions, problems) = regions(md);
+        assert!(problems.is_empty());
+        let body = region(&regions, "body").unwrap();
+        let joined = texts(md, body).concat();
+        assert!(joined.contains("Text one.") && joined.contains("Text two."));
+        assert!(!joined.contains("secret code") && !joined.contains("hidden"));
+        assert_eq!(texts(md, region(&regions, "title").unwrap()), ["Title"]);
+    }
+
+    #[test]
+    fn yaml_front_matter_fields() {
+        let md = "---\ntitle: \"Budget vote\"\nauthor: Dana Levi\ntags: [city, budget]\n---\nBody text.\n";
+        let (regions, problems) = regions(md);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            texts(md, region(&regions, "front_matter.title").unwrap()),
+            ["Budget vote"]
+        );
+        assert_eq!(
+            texts(md, region(&regions, "title").unwrap()),
+            ["Budget vote"]
+        );
+        assert_eq!(
+            texts(md, region(&regions, "front_matter.author").unwrap()),
+            ["Dana Levi"]
+        );
+        assert_eq!(
+            texts(md, region(&regions, "front_matter.tags").unwrap()),
+            ["city", "budget"]
+        );
+        assert_eq!(
+            texts(md, region(&regions, "body").unwrap()),
+            ["Body text.\n"]
+        );
+    }
+
+    #[test]
+    fn toml_front_matter_fields() {
+        let md = "+++\ntitle = \"مهرجان الربيع\"\nsource = 'Arab48'\n+++\n\nنص المقال.\n";
+        let (regions, problems) = regions(md);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            texts(md, region(&regions, "front_matter.title").unwrap()),
+            ["مهرجان الربيع"]
+        );
+        assert_eq!(
+            texts(md, region(&regions, "front_matter.source").unwrap()),
+            ["Arab48"]
+        );
+    }
+
+    #[test]
+    fn broken_front_matter_is_reported_and_body_still_read() {
+        let md = "---\ntitle: [unclosed\n---\nBody text stays.\n";
+        let (regions, problems) = regions(md);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].0.contains("YAML"), "{:?}", problems[0]);
+        assert!(problems[0].1.end <= md.len());
+        let body = region(&regions, "body").unwrap();
+        assert_eq!(texts(md, body), ["Body text stays.\n"]);
+    }
+}

@@ -1,0 +1,228 @@
+//! Turning files into documents: decoded text plus named regions.
+//!
+//! A region (`body`, `title`, `footer`, `front_matter.<key>`) is a list of
+//! segments of the document's source text. Matching folds each region, and
+//! the fold maps back through the segments, so every finding points at bytes
+//! of the file as it was read.
+
+mod front_matter;
+mod markdown;
+mod text;
+
+use std::ops::Range;
+use std::path::Path;
+
+use crate::normalize::{Folded, Gap, Piece, fold_pieces};
+
+/// Largest file read, in bytes; larger files are reported and skipped.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+/// How far into a file to look for a NUL byte (the sign of a binary file).
+const BINARY_SNIFF: usize = 8 << 10;
+
+/// One article.
+#[derive(Debug)]
+pub struct Document {
+    /// The path as shown in reports.
+    pub path: String,
+    /// The file's text, as read (a UTF-8 BOM, if any, is kept: spans are byte
+    /// offsets in the original file).
+    pub source: String,
+    pub regions: Vec<Region>,
+    /// Problems with the input that did not stop the check (e.g. broken front matter).
+    pub problems: Vec<InputProblem>,
+}
+
+/// A named part of a document.
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub name: String,
+    pub segments: Vec<Segment>,
+}
+
+/// A slice of the source, or decoded text standing for one.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    pub src: Range<usize>,
+    /// `None`: the text is `source[src]`. `Some`: decoded text for that range.
+    pub text: Option<String>,
+    pub gap: Gap,
+}
+
+impl Segment {
+    pub fn exact(src: Range<usize>, gap: Gap) -> Segment {
+        Segment {
+            src,
+            text: None,
+            gap,
+        }
+    }
+}
+
+impl Region {
+    pub fn new(name: impl Into<String>, segments: Vec<Segment>) -> Region {
+        Region {
+            name: name.into(),
+            segments,
+        }
+    }
+
+    /// Folds the region for matching.
+    pub fn fold(&self, source: &str) -> Folded {
+        fold_pieces(self.segments.iter().map(|s| Piece {
+            text: s.text.as_deref().unwrap_or(&source[s.src.clone()]),
+            src: s.src.clone(),
+            exact: s.text.is_none(),
+            gap: s.gap,
+        }))
+    }
+}
+
+/// A problem with one input file, pointing into it when possible.
+#[derive(Debug, Clone)]
+pub struct InputProblem {
+    pub path: String,
+    pub message: String,
+    pub span: Option<Range<usize>>,
+    /// The text the span refers to, when the span is set.
+    pub source: Option<String>,
+}
+
+/// Kinds of input Clearance reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Markdown,
+}
+
+impl Kind {
+    /// The kind for a file name, by extension.
+    pub fn of(path: &Path) -> Option<Kind> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => Some(Kind::Text),
+            "md" | "markdown" => Some(Kind::Markdown),
+            _ => None,
+        }
+    }
+}
+
+/// Reads and splits one file. `display` is the path shown in reports.
+pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, InputProblem> {
+    let problem = |message: String| InputProblem {
+        path: display.to_string(),
+        message,
+        span: None,
+        source: None,
+    };
+    let kind = Kind::of(path).ok_or_else(|| {
+        problem("unsupported file type (Clearance reads .txt, .md and .markdown)".to_string())
+    })?;
+    let meta = std::fs::metadata(path).map_err(|e| problem(format!("cannot read: {e}")))?;
+    if meta.len() > max_size {
+        return Err(problem(format!(
+            "file is {} bytes, over the {max_size}-byte limit; skipped",
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| problem(format!("cannot read: {e}")))?;
+    let sniff = &bytes[..bytes.len().min(BINARY_SNIFF)];
+    if memchr::memchr(0, sniff).is_some() {
+        return Err(problem(
+            "binary file (contains NUL bytes); skipped".to_string(),
+        ));
+    }
+    let source = String::from_utf8(bytes).map_err(|e| {
+        problem(format!(
+            "not valid UTF-8 (invalid byte at offset {}); skipped",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(from_source(display, kind, source))
+}
+
+/// Splits text already in memory into a document.
+pub fn from_source(display: &str, kind: Kind, source: String) -> Document {
+    let (regions, problems) = match kind {
+        Kind::Text => (text::regions(&source), Vec::new()),
+        Kind::Markdown => markdown::regions(&source),
+    };
+    let problems = problems
+        .into_iter()
+        .map(|(message, span)| InputProblem {
+            path: display.to_string(),
+            message,
+            span: Some(span),
+            source: Some(source.clone()),
+        })
+        .collect();
+    Document {
+        path: display.to_string(),
+        source,
+        regions,
+        problems,
+    }
+}
+
+/// Paragraph ranges of `text[range]` (blocks separated by blank lines), trimmed.
+fn paragraphs(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = range.start;
+    let mut pos = range.start;
+    for line in text[range.clone()].split_inclusive('\n') {
+        let blank = line.trim().is_empty();
+        if blank {
+            if let Some(s) = start.take() {
+                out.push(s..end);
+            }
+        } else {
+            let lead = line.len() - line.trim_start().len();
+            if start.is_none() {
+                start = Some(pos + lead);
+            }
+            end = pos + line.trim_end().len();
+        }
+        pos += line.len();
+    }
+    if let Some(s) = start {
+        out.push(s..end);
+    }
+    out
+}
+
+/// How many trailing paragraphs make up a plain document's footer.
+const FOOTER_PARAGRAPHS: usize = 3;
+
+/// The footer region: the last few paragraphs of the given body range.
+fn footer(text: &str, body: Range<usize>, skip: &[Range<usize>]) -> Region {
+    let paras: Vec<Range<usize>> = paragraphs(text, body)
+        .into_iter()
+        .filter(|p| !skip.iter().any(|s| s.start <= p.start && p.end <= s.end))
+        .collect();
+    let from = paras.len().saturating_sub(FOOTER_PARAGRAPHS);
+    Region::new(
+        "footer",
+        paras[from..]
+            .iter()
+            .map(|p| Segment::exact(p.clone(), Gap::Paragraph))
+            .collect(),
+    )
+}
+
+/// The first non-blank line of `text[range]` as a title region.
+fn first_line(text: &str, range: Range<usize>) -> Option<Region> {
+    let mut pos = range.start;
+    for line in text[range].split_inclusive('\n') {
+        let trimmed = line.trim();
+        if !trimmed.is_empty() {
+            let lead = line.len() - line.trim_start().len();
+            let start = pos + lead;
+            return Some(Region::new(
+                "title",
+                vec![Segment::exact(start..start + trimmed.len(), Gap::None)],
+            ));
+        }
+        pos += line.len();
+    }
+    None
+}

@@ -1,0 +1,510 @@
+//! Evaluating rules on one document.
+//!
+//! Each region a rule reads is folded once, searched once by the automaton
+//! and once by the RegexSet; matcher nodes are then evaluated lazily, each at
+//! most once per region (`RegionEval::cache`).
+
+use std::cell::OnceCell;
+use std::ops::Range;
+use std::rc::Rc;
+
+use super::contact::{self, Contact};
+use super::{Engine, Script, is_clitic_prefix};
+use crate::finding::Finding;
+use crate::load::Document;
+use crate::normalize::Folded;
+use crate::pack::{Check, Node, NodeId, Rule, RuleKind, Side};
+use crate::source::LineIndex;
+
+/// One match of a matcher node, in folded-text offsets.
+#[derive(Clone, Debug)]
+struct Hit<'e> {
+    range: Range<usize>,
+    caps: Vec<(&'e str, Cap)>,
+}
+
+#[derive(Clone, Debug)]
+enum Cap {
+    Span(Range<usize>),
+    Text(&'static str),
+}
+
+impl Hit<'_> {
+    fn cap(&self, name: &str) -> Option<&Cap> {
+        self.caps.iter().find(|(n, _)| *n == name).map(|(_, c)| c)
+    }
+}
+
+type Hits<'e> = Rc<[Hit<'e>]>;
+
+/// Findings of one document.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub findings: Vec<Finding>,
+}
+
+struct RegionEval<'e> {
+    name: &'e str,
+    folded: Folded,
+    /// Phrase hits per node, filled by the automaton pass.
+    phrase_hits: Vec<Vec<Hit<'e>>>,
+    /// Which regex slots can match (from the RegexSet).
+    regex_hits: Vec<bool>,
+    contacts: OnceCell<Vec<Contact>>,
+    cache: Vec<OnceCell<Hits<'e>>>,
+}
+
+impl Engine {
+    /// Runs every active rule on `doc`.
+    pub fn check(&self, doc: &Document) -> Checked {
+        let wanted = |name: &str| self.rules().any(|r| r.scope.iter().any(|s| s.admits(name)));
+        let regions: Vec<RegionEval<'_>> = doc
+            .regions
+            .iter()
+            .filter(|r| wanted(&r.name))
+            .map(|r| self.prepare(&r.name, r.fold(&doc.source)))
+            .collect();
+        // SAFETY of lifetimes: region names borrow `doc`, caps borrow `self`;
+        // both outlive this call.
+        let mut out = Vec::new();
+        let mut lines: Option<LineIndex> = None;
+        for rule in self.rules() {
+            let scoped: Vec<&RegionEval<'_>> = regions
+                .iter()
+                .filter(|r| rule.scope.iter().any(|s| s.admits(r.name)))
+                .collect();
+            if let Some(when) = rule.when
+                && scoped.iter().all(|r| self.eval(r, when).is_empty())
+            {
+                continue;
+            }
+            self.apply(rule, &scoped, doc, &mut lines, &mut out);
+        }
+        out.sort_by(|a, b| {
+            (a.span.start, &a.rule, a.span.end).cmp(&(b.span.start, &b.rule, b.span.end))
+        });
+        out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+        Checked { findings: out }
+    }
+
+    fn prepare<'e>(&'e self, name: &'e str, folded: Folded) -> RegionEval<'e> {
+        let text = folded.text();
+        let mut phrase_hits: Vec<Vec<Hit<'e>>> = vec![Vec::new(); self.nodes.len()];
+        if let Some(ac) = &self.automaton {
+            for m in ac.find_overlapping_iter(text) {
+                let p = m.pattern().as_usize();
+                if !self.on_boundaries(text, m.start(), m.end(), p) {
+                    continue;
+                }
+                for &owner in &self.pattern_owners[p] {
+                    phrase_hits[owner].push(Hit {
+                        range: m.start()..m.end(),
+                        caps: Vec::new(),
+                    });
+                }
+            }
+        }
+        let regex_hits = match &self.regex_set {
+            Some(set) => {
+                let mut hits = vec![false; set.len()];
+                for i in set.matches(text).iter() {
+                    hits[i] = true;
+                }
+                hits
+            }
+            None => Vec::new(),
+        };
+        let cache = (0..self.nodes.len()).map(|_| OnceCell::new()).collect();
+        RegionEval {
+            name,
+            folded,
+            phrase_hits,
+            regex_hits,
+            contacts: OnceCell::new(),
+            cache,
+        }
+    }
+
+    fn on_boundaries(&self, text: &str, start: usize, end: usize, pattern: usize) -> bool {
+        let edges = self.pattern_edges[pattern];
+        if edges.right
+            && text[end..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+        {
+            return false;
+        }
+        let Some(script) = edges.left else {
+            return true;
+        };
+        let before = &text[..start];
+        if !before
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+        {
+            return true;
+        }
+        if script == Script::Other {
+            return false;
+        }
+        // The letters glued in front must be clitics of the phrase's script.
+        let word_start = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !c.is_alphanumeric())
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        is_clitic_prefix(&before[word_start..], script)
+    }
+
+    fn eval<'e>(&'e self, region: &RegionEval<'e>, node: NodeId) -> Hits<'e> {
+        region.cache[node]
+            .get_or_init(|| self.compute(region, node).into())
+            .clone()
+    }
+
+    fn compute<'e>(&'e self, region: &RegionEval<'e>, node: NodeId) -> Vec<Hit<'e>> {
+        let text = region.folded.text();
+        match &self.nodes[node] {
+            Node::Phrases(_) => region.phrase_hits[node].clone(),
+            Node::Regex { re, .. } => {
+                let slot =
+                    self.regex_slot[node].unwrap_or_else(|| unreachable!("every regex has a slot"));
+                if !region.regex_hits[slot] {
+                    return Vec::new();
+                }
+                regex_hits(re, text)
+            }
+            Node::Contact { kinds, broken } => region
+                .contacts
+                .get_or_init(|| contact::find_contacts(text))
+                .iter()
+                .filter(|c| match c.kind {
+                    contact::ContactKind::Email => kinds.email,
+                    contact::ContactKind::Url => kinds.url,
+                    contact::ContactKind::Phone => kinds.phone,
+                })
+                .filter(|c| broken.is_none_or(|b| b == c.problem.is_some()))
+                .map(|c| {
+                    let mut caps = vec![("kind", Cap::Text(c.kind.as_str()))];
+                    if let Some(problem) = c.problem {
+                        caps.push(("problem", Cap::Text(problem)));
+                    }
+                    Hit {
+                        range: c.range.clone(),
+                        caps,
+                    }
+                })
+                .collect(),
+            Node::Any(ids) => {
+                let mut all: Vec<Hit<'e>> = ids
+                    .iter()
+                    .flat_map(|&id| self.eval(region, id).to_vec())
+                    .collect();
+                all.sort_by_key(|h| (h.range.start, h.range.end));
+                all.dedup_by(|a, b| a.range == b.range);
+                all
+            }
+            Node::All(ids) => {
+                let (first, rest) = ids
+                    .split_first()
+                    .unwrap_or_else(|| unreachable!("`all` is never empty"));
+                if rest.iter().all(|&id| !self.eval(region, id).is_empty()) {
+                    self.eval(region, *first).to_vec()
+                } else {
+                    Vec::new()
+                }
+            }
+            Node::Not(id) => {
+                if self.eval(region, *id).is_empty() {
+                    vec![Hit {
+                        range: 0..0,
+                        caps: Vec::new(),
+                    }]
+                } else {
+                    Vec::new()
+                }
+            }
+            Node::Near { a, b, within, side } => {
+                let bs = self.eval(region, *b);
+                if bs.is_empty() {
+                    return Vec::new();
+                }
+                self.eval(region, *a)
+                    .iter()
+                    .filter_map(|ha| {
+                        let hb = nearest(text, &ha.range, &bs, *within, *side)?;
+                        let mut caps = ha.caps.clone();
+                        caps.extend(hb.caps.iter().cloned());
+                        Some(Hit {
+                            range: ha.range.clone(),
+                            caps,
+                        })
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    fn apply<'e>(
+        &'e self,
+        rule: &'e Rule,
+        regions: &[&RegionEval<'e>],
+        doc: &Document,
+        lines: &mut Option<LineIndex>,
+        out: &mut Vec<Finding>,
+    ) {
+        let mut report = |region: Option<&RegionEval<'e>>,
+                          span: Range<usize>,
+                          message: String,
+                          label: String| {
+            let lines = lines.get_or_insert_with(|| LineIndex::new(&doc.source));
+            let (line, column) = lines.line_col(&doc.source, span.start);
+            let _ = region;
+            out.push(Finding {
+                rule: rule.id.clone(),
+                severity: rule.severity,
+                span,
+                line,
+                column,
+                message,
+                label,
+                help: rule.help.clone(),
+            });
+        };
+        match &rule.kind {
+            RuleKind::Require(node) => {
+                if regions.iter().all(|r| self.eval(r, *node).is_empty()) {
+                    // Point at the end of the last region read: where a footer notice belongs.
+                    let end = regions
+                        .iter()
+                        .filter(|r| !r.folded.is_empty())
+                        .map(|r| r.folded.to_source(0..r.folded.text().len()).end)
+                        .max()
+                        .unwrap_or(0);
+                    let message = interpolate(&rule.message, &[], None, None, doc, None);
+                    report(
+                        None,
+                        end..end,
+                        message,
+                        "not found in this document".to_string(),
+                    );
+                }
+            }
+            RuleKind::Forbid { node, checks } => {
+                for region in regions {
+                    for hit in self.eval(region, *node).iter() {
+                        let failed = checks.iter().find_map(|c| failing(c, hit, region));
+                        if !checks.is_empty() && failed.is_none() {
+                            continue;
+                        }
+                        let span = region.folded.to_source(hit.range.clone());
+                        let found =
+                            failed.map(|(check, range)| (check, region.folded.to_source(range)));
+                        let message = interpolate(
+                            &rule.message,
+                            &hit.caps,
+                            Some(&span),
+                            found.as_ref().map(|(c, r)| (*c, r)),
+                            doc,
+                            Some(region),
+                        );
+                        let label = match &found {
+                            Some((check, r)) => format!(
+                                "found «{}», expected {}",
+                                quote(&doc.source[r.clone()]),
+                                check.expected
+                            ),
+                            None => format!("«{}»", quote(&doc.source[span.clone()])),
+                        };
+                        report(Some(region), span, message, label);
+                    }
+                }
+            }
+            RuleKind::Around {
+                anchor,
+                require,
+                within,
+            } => {
+                for region in regions {
+                    let needed = self.eval(region, *require);
+                    for hit in self.eval(region, *anchor).iter() {
+                        if nearest(
+                            region.folded.text(),
+                            &hit.range,
+                            &needed,
+                            *within,
+                            Side::Either,
+                        )
+                        .is_some()
+                        {
+                            continue;
+                        }
+                        let span = region.folded.to_source(hit.range.clone());
+                        let message = interpolate(
+                            &rule.message,
+                            &hit.caps,
+                            Some(&span),
+                            None,
+                            doc,
+                            Some(region),
+                        );
+                        let label = format!(
+                            "«{}»: nothing required within {within} characters",
+                            quote(&doc.source[span.clone()])
+                        );
+                        report(Some(region), span, message, label);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn regex_hits<'e>(re: &'e regex::Regex, text: &str) -> Vec<Hit<'e>> {
+    let named: Vec<(usize, &'e str)> = re
+        .capture_names()
+        .enumerate()
+        .filter_map(|(i, n)| n.map(|n| (i, n)))
+        .collect();
+    if named.is_empty() {
+        return re
+            .find_iter(text)
+            .map(|m| Hit {
+                range: m.range(),
+                caps: Vec::new(),
+            })
+            .collect();
+    }
+    re.captures_iter(text)
+        .map(|c| Hit {
+            // A capture named `at` narrows the match (regexes have no look-around).
+            range: c
+                .name("at")
+                .or_else(|| c.get(0))
+                .map_or(0..0, |m| m.range()),
+            caps: named
+                .iter()
+                .filter_map(|&(i, name)| c.get(i).map(|m| (name, Cap::Span(m.range()))))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The closest hit of `candidates` to `anchor`, within `within` characters on `side`.
+fn nearest<'h, 'e>(
+    text: &str,
+    anchor: &Range<usize>,
+    candidates: &'h [Hit<'e>],
+    within: usize,
+    side: Side,
+) -> Option<&'h Hit<'e>> {
+    candidates
+        .iter()
+        .filter_map(|h| {
+            let before_ok = h.range.start <= anchor.start;
+            let after_ok = h.range.end >= anchor.end;
+            let allowed = match side {
+                Side::Either => true,
+                Side::Before => before_ok,
+                Side::After => after_ok,
+            };
+            if !allowed {
+                return None;
+            }
+            let gap = if h.range.end <= anchor.start {
+                text[h.range.end..anchor.start].chars().count()
+            } else if h.range.start >= anchor.end {
+                text[anchor.end..h.range.start].chars().count()
+            } else {
+                0
+            };
+            (gap <= within).then_some((gap, h))
+        })
+        .min_by_key(|(gap, _)| *gap)
+        .map(|(_, h)| h)
+}
+
+/// The first check a hit fails, with the failing capture's folded range.
+fn failing<'c>(
+    check: &'c Check,
+    hit: &Hit<'_>,
+    region: &RegionEval<'_>,
+) -> Option<(&'c Check, Range<usize>)> {
+    let Some(Cap::Span(range)) = hit.cap(&check.capture) else {
+        return None;
+    };
+    let value = region.folded.text()[range.clone()].trim();
+    let ok_one_of = check
+        .one_of
+        .as_ref()
+        .is_none_or(|vals| vals.iter().any(|v| v == value));
+    let ok_matches = check.matches.as_ref().is_none_or(|re| re.is_match(value));
+    (!(ok_one_of && ok_matches)).then(|| (check, range.clone()))
+}
+
+/// Fills `{match}`, `{found}`, `{expected}` and capture placeholders with
+/// original (unfolded) text.
+fn interpolate(
+    template: &str,
+    caps: &[(&str, Cap)],
+    span: Option<&Range<usize>>,
+    found: Option<(&Check, &Range<usize>)>,
+    doc: &Document,
+    region: Option<&RegionEval<'_>>,
+) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        if rest[open..].starts_with("{{") {
+            out.push('{');
+            rest = &rest[open + 2..];
+            continue;
+        }
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
+            break;
+        };
+        let name = rest[open + 1..close].trim();
+        let value = match name {
+            "match" => span.map(|s| quote(&doc.source[s.clone()])),
+            "found" => found.map(|(_, r)| quote(&doc.source[r.clone()])),
+            "expected" => found.map(|(c, _)| c.expected.clone()),
+            _ => caps
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, cap)| match cap {
+                    Cap::Text(t) => (*t).to_string(),
+                    Cap::Span(r) => match region {
+                        Some(region) => quote(&doc.source[region.folded.to_source(r.clone())]),
+                        None => String::new(),
+                    },
+                }),
+        };
+        out.push_str(&value.unwrap_or_default());
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out.replace("}}", "}")
+}
+
+/// Original text made fit for one line of output: whitespace runs become one
+/// space, and long text is cut in the middle.
+pub fn quote(text: &str) -> String {
+    const MAX: usize = 80;
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= MAX {
+        return flat;
+    }
+    let head: String = flat.chars().take(MAX / 2).collect();
+    let tail: String = flat
+        .chars()
+        .rev()
+        .take(MAX / 2 - 1)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("{head}…{tail}")
+}

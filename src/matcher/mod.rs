@@ -1,0 +1,218 @@
+//! The matcher: every active pack compiled into one searcher.
+//!
+//! All phrases of all rules go into ONE overlapping Aho-Corasick automaton
+//! (overlapping, because one rule's "all rights" must still be seen when
+//! another rule has "all rights reserved"), and all regexes into one
+//! `RegexSet` that says which regexes can match a region at all. A region is
+//! then searched once by each; rules are evaluated on those hits (`eval`).
+
+pub mod contact;
+mod eval;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{RegexSet, RegexSetBuilder};
+use std::collections::HashMap;
+
+use crate::pack::{Node, NodeId, Pack, Rule, RuleKind};
+
+pub use eval::{Checked, quote as quote_text};
+
+/// Size allowed for the combined RegexSet of every active pack.
+const REGEX_SET_SIZE_LIMIT: usize = 64 << 20;
+
+/// Every active pack, ready to check documents. Build once, share across threads.
+#[derive(Debug)]
+pub struct Engine {
+    packs: Vec<Pack>,
+    nodes: Vec<Node>,
+    /// One automaton over every distinct phrase; `None` when no pack has phrases.
+    automaton: Option<AhoCorasick>,
+    /// For each automaton pattern: the phrase nodes that list it.
+    pattern_owners: Vec<Vec<NodeId>>,
+    /// For each automaton pattern: its boundary needs.
+    pattern_edges: Vec<Edges>,
+    regex_set: Option<RegexSet>,
+    /// For each node: its index in `regex_set`, when it is a regex.
+    regex_slot: Vec<Option<usize>>,
+}
+
+/// Whether a phrase's ends must fall on word boundaries, and which script's
+/// prefixes (clitics) may stand before it.
+#[derive(Clone, Copy, Debug)]
+struct Edges {
+    left: Option<Script>,
+    right: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Script {
+    Arabic,
+    Hebrew,
+    Other,
+}
+
+impl Engine {
+    /// Joins the packs' matchers into one searcher. Fails only if the
+    /// combined regex set is too large.
+    pub fn new(mut packs: Vec<Pack>) -> Result<Engine, crate::Error> {
+        let mut nodes = Vec::new();
+        for pack in &mut packs {
+            let offset = nodes.len();
+            for node in pack.nodes.drain(..) {
+                nodes.push(rebase(node, offset));
+            }
+            for rule in &mut pack.rules {
+                rule.when = rule.when.map(|n| n + offset);
+                rule.kind = match std::mem::replace(&mut rule.kind, RuleKind::Require(0)) {
+                    RuleKind::Require(n) => RuleKind::Require(n + offset),
+                    RuleKind::Forbid { node, checks } => RuleKind::Forbid {
+                        node: node + offset,
+                        checks,
+                    },
+                    RuleKind::Around {
+                        anchor,
+                        require,
+                        within,
+                    } => RuleKind::Around {
+                        anchor: anchor + offset,
+                        require: require + offset,
+                        within,
+                    },
+                };
+            }
+        }
+
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut pattern_owners: Vec<Vec<NodeId>> = Vec::new();
+        let mut regex_patterns = Vec::new();
+        let mut regex_slot = vec![None; nodes.len()];
+        for (id, node) in nodes.iter().enumerate() {
+            match node {
+                Node::Phrases(list) => {
+                    for phrase in list {
+                        let p = *index.entry(phrase.as_str()).or_insert_with(|| {
+                            patterns.push(phrase.as_str());
+                            pattern_owners.push(Vec::new());
+                            patterns.len() - 1
+                        });
+                        pattern_owners[p].push(id);
+                    }
+                }
+                Node::Regex { pattern, .. } => {
+                    regex_slot[id] = Some(regex_patterns.len());
+                    regex_patterns.push(pattern.as_str());
+                }
+                _ => {}
+            }
+        }
+        let pattern_edges = patterns.iter().map(|p| edges(p)).collect();
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .map_err(|e| {
+                        crate::Error::Usage(format!("cannot build the phrase automaton: {e}"))
+                    })?,
+            )
+        };
+        let regex_set = if regex_patterns.is_empty() {
+            None
+        } else {
+            Some(
+                RegexSetBuilder::new(&regex_patterns)
+                    .case_insensitive(true)
+                    .size_limit(REGEX_SET_SIZE_LIMIT)
+                    .build()
+                    .map_err(|e| {
+                        crate::Error::Usage(format!(
+                            "the active packs' regexes are too large together: {e}"
+                        ))
+                    })?,
+            )
+        };
+        Ok(Engine {
+            packs,
+            nodes,
+            automaton,
+            pattern_owners,
+            pattern_edges,
+            regex_set,
+            regex_slot,
+        })
+    }
+
+    /// The active packs, in order.
+    pub fn packs(&self) -> &[Pack] {
+        &self.packs
+    }
+
+    /// Every active rule, in pack order.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.packs.iter().flat_map(|p| p.rules.iter())
+    }
+}
+
+fn rebase(node: Node, offset: usize) -> Node {
+    let shift = |ids: Vec<NodeId>| ids.into_iter().map(|i| i + offset).collect();
+    match node {
+        Node::Any(ids) => Node::Any(shift(ids)),
+        Node::All(ids) => Node::All(shift(ids)),
+        Node::Not(id) => Node::Not(id + offset),
+        Node::Near { a, b, within, side } => Node::Near {
+            a: a + offset,
+            b: b + offset,
+            within,
+            side,
+        },
+        leaf @ (Node::Phrases(_) | Node::Regex { .. } | Node::Contact { .. }) => leaf,
+    }
+}
+
+fn script(c: char) -> Script {
+    match c {
+        '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' => {
+            Script::Arabic
+        }
+        '\u{0590}'..='\u{05FF}' => Script::Hebrew,
+        _ => Script::Other,
+    }
+}
+
+fn edges(phrase: &str) -> Edges {
+    let first = phrase.chars().next();
+    let last = phrase.chars().next_back();
+    Edges {
+        left: first.filter(|c| c.is_alphanumeric()).map(script),
+        right: last.is_some_and(char::is_alphanumeric),
+    }
+}
+
+/// Is `prefix` (the letters glued before a phrase) a run of clitics that
+/// Arabic or Hebrew attach to a word? "ל" in "לחוק", "وال" in "والنشر".
+fn is_clitic_prefix(prefix: &str, script: Script) -> bool {
+    match script {
+        Script::Hebrew => {
+            let n = prefix.chars().count();
+            (1..=3).contains(&n) && prefix.chars().all(|c| "והבכלמש".contains(c))
+        }
+        Script::Arabic => {
+            // Optional conjunction, optional preposition, optional article.
+            let mut rest = prefix;
+            for set in ["وف", "بكل"] {
+                if let Some(c) = rest.chars().next().filter(|c| set.contains(*c)) {
+                    rest = &rest[c.len_utf8()..];
+                }
+            }
+            let rest = rest
+                .strip_prefix("ال")
+                .or_else(|| rest.strip_prefix('ل'))
+                .unwrap_or(rest);
+            rest.is_empty() && !prefix.is_empty()
+        }
+        Script::Other => false,
+    }
+}

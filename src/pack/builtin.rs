@@ -1,0 +1,9 @@
+//! Built-in packs, embedded in the binary. One line per file in `rules/`.
+
+/// (name, YAML text) of every built-in pack, in the order they run.
+pub const BUILTIN: &[(&str, &str)] = &[("il-27a", include_str!("../../rules/il-27a.yaml"))];
+
+/// Names of the built-in packs.
+pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+    BUILTIN.iter().map(|(name, _)| *name)
+}

@@ -1,0 +1,624 @@
+//! `RawPack` → [`Pack`]: everything that can be wrong with a pack is found
+//! here, once, with a span into the YAML.
+
+use miette::{NamedSource, SourceSpan};
+use regex::{Regex, RegexBuilder};
+use serde_saphyr::Spanned;
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use super::pattern::{MAX_PATTERN_LEN, NEST_LIMIT, fold_pattern};
+use super::raw::{RawCheck, RawMatcher, RawPack, RawRule};
+use super::{Check, ContactKinds, Examples, Node, NodeId, Pack, PackError, Rule, RuleKind, Scope};
+use crate::normalize::fold_str;
+use crate::yaml::{self, span_of};
+
+/// Compiled size allowed for one pack regex.
+const REGEX_SIZE_LIMIT: usize = 4 << 20;
+/// Most regexes one pack may hold.
+const MAX_REGEXES: usize = 512;
+/// Placeholders every message may use.
+const BUILTIN_PLACEHOLDERS: &[&str] = &["match", "found", "expected"];
+/// Region names a scope may use (besides `all` and the dotted families).
+const REGION_NAMES: &[&str] = &["body", "title", "footer", "caption"];
+const REGION_FAMILIES: &[&str] = &["front_matter", "meta", "link"];
+
+type Result<T> = std::result::Result<T, Box<PackError>>;
+
+/// Builds [`PackError`]s against one pack's source.
+struct Errors<'a> {
+    origin: &'a str,
+    text: &'a str,
+}
+
+impl Errors<'_> {
+    fn at(
+        &self,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+        label: &str,
+    ) -> Box<PackError> {
+        Box::new(PackError {
+            message: message.into(),
+            source_code: NamedSource::new(self.origin, self.text.to_string()).with_language("yaml"),
+            span: span.map(|r| SourceSpan::from(r.start..r.end.max(r.start))),
+            label: label.to_string(),
+            help: None,
+        })
+    }
+
+    fn with_help(
+        &self,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+        label: &str,
+        help: &str,
+    ) -> Box<PackError> {
+        let mut e = self.at(span, message, label);
+        e.help = Some(help.to_string());
+        e
+    }
+}
+
+pub(super) fn compile(origin: &str, text: &str) -> Result<Pack> {
+    let errors = Errors { origin, text };
+    let raw: RawPack = yaml::parse(text).map_err(|e| errors.at(e.span, e.message, "here"))?;
+    let name = raw.pack.value.trim().to_string();
+    if !is_identifier(&name) {
+        return Err(errors.with_help(
+            span_of(&raw.pack),
+            format!("invalid pack name `{name}`"),
+            "pack name",
+            "use lowercase letters, digits and '-', starting with a letter",
+        ));
+    }
+    let mut c = Compiler {
+        errors: &errors,
+        raw: &raw,
+        nodes: Vec::new(),
+        defined: HashMap::new(),
+        in_progress: Vec::new(),
+        regexes: 0,
+    };
+    let mut rules = Vec::with_capacity(raw.rules.len());
+    let mut seen = HashMap::new();
+    for raw_rule in &raw.rules {
+        let rule = c.rule(&name, raw_rule)?;
+        if let Some(prev) = seen.insert(rule.id.clone(), span_of(&raw_rule.value.id)) {
+            let _ = prev;
+            return Err(errors.at(
+                span_of(&raw_rule.value.id),
+                format!("rule `{}` is defined twice", rule.id),
+                "second definition",
+            ));
+        }
+        rules.push(rule);
+    }
+    if rules.is_empty() {
+        return Err(errors.at(
+            span_of(&raw.pack),
+            "a pack needs at least one rule",
+            "this pack",
+        ));
+    }
+    Ok(Pack {
+        name,
+        title: raw.title.clone(),
+        description: raw.description.clone(),
+        languages: raw.languages.clone(),
+        origin: origin.to_string(),
+        rules,
+        nodes: c.nodes,
+    })
+}
+
+fn is_identifier(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+struct Compiler<'a> {
+    errors: &'a Errors<'a>,
+    raw: &'a RawPack,
+    nodes: Vec<Node>,
+    /// `define:` names already compiled.
+    defined: HashMap<String, NodeId>,
+    /// `define:` names being compiled (to report cycles).
+    in_progress: Vec<String>,
+    regexes: usize,
+}
+
+impl Compiler<'_> {
+    fn push(&mut self, node: Node) -> NodeId {
+        self.nodes.push(node);
+        self.nodes.len() - 1
+    }
+
+    fn rule(&mut self, pack: &str, spanned: &Spanned<RawRule>) -> Result<Rule> {
+        let raw = &spanned.value;
+        let e = self.errors;
+        let local = raw.id.value.trim();
+        if !is_identifier(local) {
+            return Err(e.with_help(
+                span_of(&raw.id),
+                format!("invalid rule id `{local}`"),
+                "rule id",
+                "use lowercase letters, digits and '-'; the pack name is added in front",
+            ));
+        }
+        let id = format!("{pack}/{local}");
+        let rule_span = span_of(&raw.id);
+
+        let scope = match &raw.scope {
+            None => vec![Scope::Exact("body".to_string())],
+            Some(s) => {
+                s.value
+                    .to_vec()
+                    .iter()
+                    .map(|n| parse_scope(n).ok_or_else(|| {
+                        e.with_help(
+                            span_of(s),
+                            format!("unknown scope `{n}`"),
+                            "scope",
+                            "use body, title, footer, caption, all, front_matter or front_matter.<key>",
+                        )
+                    }))
+                    .collect::<Result<Vec<_>>>()?
+            }
+        };
+        if scope.is_empty() {
+            return Err(e.at(rule_span, "`scope` is empty", "rule"));
+        }
+
+        let when = raw.when.as_ref().map(|m| self.matcher(m)).transpose()?;
+        let mut captures = BTreeSet::new();
+        let kind = match (&raw.require, &raw.forbid, &raw.around) {
+            (Some(req), None, None) => {
+                if raw.within.is_some() {
+                    return Err(e.at(
+                        span_of(raw.within.as_ref().unwrap_or_else(|| unreachable!())),
+                        "`within` goes with `around`",
+                        "not used",
+                    ));
+                }
+                RuleKind::Require(self.matcher(req)?)
+            }
+            (None, Some(forbid), None) => {
+                let node = self.matcher(forbid)?;
+                self.captures(node, &mut captures);
+                let checks = raw
+                    .expect
+                    .iter()
+                    .map(|c| self.check(c, &captures))
+                    .collect::<Result<Vec<_>>>()?;
+                RuleKind::Forbid { node, checks }
+            }
+            (Some(req), None, Some(around)) => {
+                let within = raw.within.as_ref().ok_or_else(|| {
+                    e.with_help(
+                        rule_span.clone(),
+                        format!("rule `{id}` has `around` but no `within`"),
+                        "rule",
+                        "add `within: N` (characters)",
+                    )
+                })?;
+                let anchor = self.matcher(around)?;
+                self.captures(anchor, &mut captures);
+                RuleKind::Around {
+                    anchor,
+                    require: self.matcher(req)?,
+                    within: within.value,
+                }
+            }
+            _ => {
+                return Err(e.with_help(
+                    rule_span,
+                    format!("rule `{id}` needs exactly one of `require`, `forbid`, or `around` with `require`"),
+                    "rule",
+                    "`require`: absence is a finding; `forbid`: each match is a finding; `around` + `require`: the required match must be near each anchor",
+                ));
+            }
+        };
+        if !raw.expect.is_empty() && !matches!(kind, RuleKind::Forbid { .. }) {
+            return Err(e.at(
+                span_of(&raw.expect[0]),
+                "`expect` goes with `forbid`",
+                "not used",
+            ));
+        }
+        self.check_placeholders(&raw.message, &captures)?;
+
+        Ok(Rule {
+            id,
+            severity: raw.severity,
+            message: raw.message.value.trim().to_string(),
+            help: raw.help.as_ref().map(|h| h.trim().to_string()),
+            scope,
+            examples: Examples {
+                valid: raw.examples.valid.clone(),
+                invalid: raw.examples.invalid.clone(),
+            },
+            when,
+            kind,
+        })
+    }
+
+    fn check(&mut self, spanned: &Spanned<RawCheck>, captures: &BTreeSet<String>) -> Result<Check> {
+        let raw = &spanned.value;
+        let e = self.errors;
+        let capture = raw.capture.value.trim().to_string();
+        if !captures.contains(&capture) {
+            return Err(e.with_help(
+                span_of(&raw.capture),
+                format!("no capture named `{capture}` in this rule's matcher"),
+                "unknown capture",
+                &format!("known captures: {}", list_or_none(captures)),
+            ));
+        }
+        let one_of = raw
+            .one_of
+            .as_ref()
+            .map(|v| v.iter().map(|s| fold_str(s)).collect::<Vec<_>>());
+        let matches = raw
+            .matches
+            .as_ref()
+            .map(|m| {
+                let folded = self.fold_regex(m)?;
+                self.build_regex(&format!("^(?:{folded})$"), m)
+            })
+            .transpose()?;
+        if one_of.is_none() && matches.is_none() {
+            return Err(e.at(
+                span_of(spanned),
+                "a check needs `one_of` or `matches`",
+                "check",
+            ));
+        }
+        let expected = raw
+            .expected
+            .clone()
+            .unwrap_or_else(|| match (&raw.one_of, &raw.matches) {
+                (Some(values), _) => values.join(" or "),
+                (None, Some(m)) => format!("a value matching `{}`", m.value),
+                (None, None) => String::new(),
+            });
+        Ok(Check {
+            capture,
+            one_of,
+            matches,
+            expected,
+        })
+    }
+
+    fn check_placeholders(
+        &self,
+        message: &Spanned<String>,
+        captures: &BTreeSet<String>,
+    ) -> Result<()> {
+        for name in placeholders(&message.value) {
+            if !BUILTIN_PLACEHOLDERS.contains(&name) && !captures.contains(name) {
+                return Err(self.errors.with_help(
+                    span_of(message),
+                    format!("message uses `{{{name}}}`, which this rule never captures"),
+                    "message",
+                    &format!(
+                        "available: {{match}}, {{found}}, {{expected}}{}",
+                        captures
+                            .iter()
+                            .map(|c| format!(", {{{c}}}"))
+                            .collect::<String>()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Names a node can capture (regex groups; `problem` and `kind` for contacts).
+    fn captures(&self, node: NodeId, out: &mut BTreeSet<String>) {
+        match &self.nodes[node] {
+            Node::Phrases(_) => {}
+            Node::Regex { re, .. } => out.extend(re.capture_names().flatten().map(str::to_string)),
+            Node::Contact { .. } => {
+                out.insert("problem".to_string());
+                out.insert("kind".to_string());
+            }
+            Node::Any(ids) | Node::All(ids) => {
+                for &id in ids {
+                    self.captures(id, out);
+                }
+            }
+            Node::Not(_) => {}
+            Node::Near { a, b, .. } => {
+                self.captures(*a, out);
+                self.captures(*b, out);
+            }
+        }
+    }
+
+    fn matcher(&mut self, spanned: &Spanned<RawMatcher>) -> Result<NodeId> {
+        let m = &spanned.value;
+        let e = self.errors;
+        let span = span_of(spanned);
+        let kinds: Vec<&str> = [
+            ("phrases", m.phrases.is_some()),
+            ("regex", m.regex.is_some()),
+            ("contact", m.contact.is_some()),
+            ("ref", m.reference.is_some()),
+            ("any", m.any.is_some()),
+            ("all", m.all.is_some()),
+            ("not", m.not.is_some()),
+            ("near", m.near.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(k, present)| present.then_some(k))
+        .collect();
+        if kinds.len() != 1 {
+            return Err(e.with_help(
+                span,
+                if kinds.is_empty() {
+                    "this matcher has no kind".to_string()
+                } else {
+                    format!("this matcher has several kinds: {}", kinds.join(", "))
+                },
+                "matcher",
+                "a matcher has exactly one of: phrases, regex, contact, ref, any, all, not, near",
+            ));
+        }
+        let kind = kinds[0];
+        if m.broken.is_some() && kind != "contact" {
+            return Err(e.at(span, "`broken` goes with `contact`", "matcher"));
+        }
+        if (m.within.is_some() || m.side.is_some()) && kind != "near" {
+            return Err(e.at(span, "`within` and `side` go with `near`", "matcher"));
+        }
+
+        if let Some(phrases) = &m.phrases {
+            if phrases.is_empty() {
+                return Err(e.at(span, "`phrases` is empty", "matcher"));
+            }
+            let mut folded: Vec<String> = Vec::with_capacity(phrases.len());
+            for p in phrases {
+                let f = fold_str(&p.value);
+                if f.is_empty() {
+                    return Err(e.at(span_of(p), "this phrase is empty once folded", "phrase"));
+                }
+                if !folded.contains(&f) {
+                    folded.push(f);
+                }
+            }
+            return Ok(self.push(Node::Phrases(folded)));
+        }
+        if let Some(pattern) = &m.regex {
+            let folded = self.fold_regex(pattern)?;
+            let re = self.build_regex(&folded, pattern)?;
+            if re.is_match("") {
+                return Err(e.with_help(
+                    span_of(pattern),
+                    "this regex matches empty text",
+                    "regex",
+                    "a rule regex must match at least one character",
+                ));
+            }
+            self.regexes += 1;
+            if self.regexes > MAX_REGEXES {
+                return Err(e.at(
+                    span_of(pattern),
+                    format!("a pack may hold at most {MAX_REGEXES} regexes"),
+                    "one too many",
+                ));
+            }
+            return Ok(self.push(Node::Regex {
+                re,
+                pattern: folded,
+            }));
+        }
+        if let Some(list) = &m.contact {
+            let mut kinds = ContactKinds::default();
+            for k in list {
+                match k.value.trim() {
+                    "email" => kinds.email = true,
+                    "url" => kinds.url = true,
+                    "phone" => kinds.phone = true,
+                    other => {
+                        return Err(e.with_help(
+                            span_of(k),
+                            format!("unknown contact kind `{other}`"),
+                            "contact kind",
+                            "use email, url or phone",
+                        ));
+                    }
+                }
+            }
+            if kinds == ContactKinds::default() {
+                return Err(e.at(
+                    span,
+                    "`contact` needs at least one of email, url, phone",
+                    "matcher",
+                ));
+            }
+            return Ok(self.push(Node::Contact {
+                kinds,
+                broken: m.broken,
+            }));
+        }
+        if let Some(name) = &m.reference {
+            return self.reference(name);
+        }
+        if let Some(list) = m.any.as_ref().or(m.all.as_ref()) {
+            if list.is_empty() {
+                return Err(e.at(span, format!("`{kind}` is empty"), "matcher"));
+            }
+            let ids = list
+                .iter()
+                .map(|x| self.matcher(x))
+                .collect::<Result<Vec<_>>>()?;
+            return Ok(self.push(if kind == "any" {
+                Node::Any(ids)
+            } else {
+                Node::All(ids)
+            }));
+        }
+        if let Some(inner) = &m.not {
+            let id = self.matcher(inner)?;
+            return Ok(self.push(Node::Not(id)));
+        }
+        let pair = m
+            .near
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("one kind is present"));
+        if pair.len() != 2 {
+            return Err(e.with_help(
+                span,
+                "`near` takes exactly two matchers",
+                "matcher",
+                "near: [A, B] finds matches of A with a match of B close by",
+            ));
+        }
+        let within = m.within.ok_or_else(|| {
+            e.with_help(
+                span.clone(),
+                "`near` needs `within`",
+                "matcher",
+                "add `within: N` (characters)",
+            )
+        })?;
+        let a = self.matcher(&pair[0])?;
+        let b = self.matcher(&pair[1])?;
+        Ok(self.push(Node::Near {
+            a,
+            b,
+            within,
+            side: m.side.unwrap_or_default(),
+        }))
+    }
+
+    fn reference(&mut self, name: &Spanned<String>) -> Result<NodeId> {
+        let key = name.value.trim();
+        if let Some(&id) = self.defined.get(key) {
+            return Ok(id);
+        }
+        let e = self.errors;
+        let Some(def) = self.raw.define.get(key) else {
+            let known: BTreeSet<String> = self.raw.define.keys().cloned().collect();
+            return Err(e.with_help(
+                span_of(name),
+                format!("nothing is defined as `{key}`"),
+                "unknown name",
+                &format!("defined: {}", list_or_none(&known)),
+            ));
+        };
+        if self.in_progress.iter().any(|n| n == key) {
+            return Err(e.at(
+                span_of(name),
+                format!(
+                    "`{key}` refers to itself through {}",
+                    self.in_progress.join(" → ")
+                ),
+                "cycle",
+            ));
+        }
+        self.in_progress.push(key.to_string());
+        let id = self.matcher(def)?;
+        self.in_progress.pop();
+        self.defined.insert(key.to_string(), id);
+        Ok(id)
+    }
+
+    fn fold_regex(&self, pattern: &Spanned<String>) -> Result<String> {
+        let e = self.errors;
+        if pattern.value.len() > MAX_PATTERN_LEN {
+            return Err(e.at(
+                span_of(pattern),
+                format!("regex is longer than {MAX_PATTERN_LEN} bytes"),
+                "regex",
+            ));
+        }
+        fold_pattern(&pattern.value).map_err(|(msg, at)| {
+            let span = span_of(pattern).map(|s| narrow(self.errors.text, s, &pattern.value, at));
+            e.at(span, format!("invalid regex: {msg}"), "here")
+        })
+    }
+
+    fn build_regex(&self, folded: &str, pattern: &Spanned<String>) -> Result<Regex> {
+        RegexBuilder::new(folded)
+            .case_insensitive(true)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .nest_limit(NEST_LIMIT)
+            .build()
+            .map_err(|err| {
+                let msg = match err {
+                    regex::Error::CompiledTooBig(_) => "regex is too large once compiled".to_string(),
+                    other => other.to_string().lines().last().unwrap_or_default().trim().to_string(),
+                };
+                self.errors.with_help(
+                    span_of(pattern),
+                    format!("invalid regex: {msg}"),
+                    "regex",
+                    "Unicode classes such as \\w and \\p{L} are large; prefer \\p{Arabic}, \\p{Hebrew} or explicit sets",
+                )
+            })
+    }
+}
+
+/// Narrows a span over a YAML scalar to the part `at` of its value, when the
+/// scalar is written plainly (no escapes); otherwise keeps the whole scalar.
+fn narrow(text: &str, scalar: Range<usize>, value: &str, at: Range<usize>) -> Range<usize> {
+    let slice = text.get(scalar.clone()).unwrap_or_default();
+    match slice.find(value) {
+        Some(offset) if at.end <= value.len() => {
+            let start = scalar.start + offset + at.start;
+            start
+                ..(scalar.start + offset + at.end)
+                    .max(start + 1)
+                    .min(scalar.end.max(start))
+        }
+        _ => scalar,
+    }
+}
+
+fn parse_scope(name: &str) -> Option<Scope> {
+    let name = name.trim();
+    if name == "all" {
+        return Some(Scope::All);
+    }
+    if REGION_NAMES.contains(&name) {
+        return Some(Scope::Exact(name.to_string()));
+    }
+    if REGION_FAMILIES.contains(&name) {
+        return Some(Scope::Prefix(name.to_string()));
+    }
+    let (family, key) = name.split_once('.')?;
+    (REGION_FAMILIES.contains(&family) && !key.is_empty()).then(|| Scope::Exact(name.to_string()))
+}
+
+/// `{name}` placeholders in a message (`{{` is a literal brace).
+pub(crate) fn placeholders(message: &str) -> impl Iterator<Item = &str> {
+    let mut rest = message;
+    std::iter::from_fn(move || {
+        loop {
+            let open = rest.find('{')?;
+            if rest[open..].starts_with("{{") {
+                rest = &rest[open + 2..];
+                continue;
+            }
+            let close = rest[open..].find('}')? + open;
+            let name = &rest[open + 1..close];
+            rest = &rest[close + 1..];
+            return Some(name.trim());
+        }
+    })
+}
+
+fn list_or_none(names: &BTreeSet<String>) -> String {
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

@@ -1,0 +1,84 @@
+//! Rule examples: every rule carries `valid` texts it must stay silent on and
+//! `invalid` texts it must report. `clearance rules test` and the test suite
+//! both run them through here.
+
+use std::io::{self, Write};
+
+use super::{Pack, Rule};
+use crate::Engine;
+use crate::load::{Kind, from_source};
+
+/// Outcome of one pack's examples.
+#[derive(Debug, Default)]
+pub struct ExampleResult {
+    pub passed: usize,
+    /// One line per failed example.
+    pub failures: Vec<String>,
+}
+
+/// Runs the examples of every rule of `pack` (checked as plain-text articles,
+/// with only this pack active).
+pub fn run(pack: Pack) -> Result<ExampleResult, crate::Error> {
+    let engine = Engine::new(vec![pack])?;
+    let mut result = ExampleResult::default();
+    for rule in engine.rules() {
+        let cases = rule
+            .examples
+            .valid
+            .iter()
+            .map(|t| (t, false))
+            .chain(rule.examples.invalid.iter().map(|t| (t, true)));
+        for (n, (text, should_fire)) in cases.enumerate() {
+            let doc = from_source(
+                &format!("{}#example{}", rule.id, n + 1),
+                Kind::Text,
+                text.clone(),
+            );
+            let fired = engine
+                .check(&doc)
+                .findings
+                .iter()
+                .any(|f| f.rule == rule.id);
+            if fired == should_fire {
+                result.passed += 1;
+            } else {
+                let what = if should_fire {
+                    "invalid example not reported"
+                } else {
+                    "valid example reported"
+                };
+                result
+                    .failures
+                    .push(format!("{}: {what}: {}", rule.id, one_line(text)));
+            }
+        }
+    }
+    Ok(result)
+}
+
+/// `clearance rules show`: a rule's documentation.
+pub fn describe(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{} ({})", rule.id, rule.severity)?;
+    writeln!(out, "  message: {}", rule.message)?;
+    if let Some(help) = &rule.help {
+        writeln!(out, "  help:    {help}")?;
+    }
+    let scopes: Vec<String> = rule.scope.iter().map(|s| s.name()).collect();
+    writeln!(out, "  scope:   {}", scopes.join(", "))?;
+    for (title, list) in [
+        ("valid", &rule.examples.valid),
+        ("invalid", &rule.examples.invalid),
+    ] {
+        if !list.is_empty() {
+            writeln!(out, "  {title} examples:")?;
+            for text in list {
+                writeln!(out, "    - {}", one_line(text))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn one_line(text: &str) -> String {
+    crate::matcher::quote_text(text)
+}

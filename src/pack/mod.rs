@@ -1,0 +1,223 @@
+//! Rule packs: YAML files of rules, compiled once per run.
+//!
+//! A pack is parsed into the `raw` types, then compiled (`compile`) into a
+//! [`Pack`]: phrases folded and de-duplicated, regexes folded and compiled with
+//! size limits, `ref`s resolved, every message placeholder checked. Errors
+//! carry the YAML source and a span so they point at the offending value.
+//! Built-in packs live in `rules/` and are embedded in the binary.
+
+mod builtin;
+mod compile;
+pub mod examples;
+mod pattern;
+mod raw;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use regex::Regex;
+use std::path::Path;
+
+pub use builtin::{BUILTIN, builtin_names};
+pub use raw::Side;
+
+use crate::finding::Severity;
+
+/// Index of a matcher node inside [`Pack::nodes`] (or, once packs are joined
+/// by the engine, inside the engine's node table).
+pub(crate) type NodeId = usize;
+
+/// A compiled pack.
+#[derive(Debug)]
+pub struct Pack {
+    pub name: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub languages: Vec<String>,
+    /// `built-in` or the file the pack came from.
+    pub origin: String,
+    pub rules: Vec<Rule>,
+    pub(crate) nodes: Vec<Node>,
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// Full id, `pack/rule`.
+    pub id: String,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub scope: Vec<Scope>,
+    pub examples: Examples,
+    pub(crate) when: Option<NodeId>,
+    pub(crate) kind: RuleKind,
+}
+
+/// Inline examples of a rule.
+#[derive(Debug, Default)]
+pub struct Examples {
+    pub valid: Vec<String>,
+    pub invalid: Vec<String>,
+}
+
+/// Which regions of a document a rule reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every region.
+    All,
+    /// Regions whose name starts with this prefix and a dot (`front_matter`).
+    Prefix(String),
+    /// The region with exactly this name (`body`, `front_matter.title`).
+    Exact(String),
+}
+
+impl Scope {
+    pub fn admits(&self, region: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Prefix(p) => region
+                .strip_prefix(p.as_str())
+                .is_some_and(|rest| rest.starts_with('.')),
+            Scope::Exact(name) => region == name,
+        }
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            Scope::All => "all".to_string(),
+            Scope::Prefix(p) | Scope::Exact(p) => p.clone(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) enum RuleKind {
+    /// A finding when the node matches nowhere in scope.
+    Require(NodeId),
+    /// A finding for each match whose captures fail one of the checks (each match when none).
+    Forbid { node: NodeId, checks: Vec<Check> },
+    /// A finding for each anchor match with no `require` match within `within` characters.
+    Around {
+        anchor: NodeId,
+        require: NodeId,
+        within: usize,
+    },
+}
+
+#[derive(Debug)]
+pub(crate) struct Check {
+    pub(crate) capture: String,
+    /// Folded accepted values.
+    pub(crate) one_of: Option<Vec<String>>,
+    /// Anchored regex the folded capture must match.
+    pub(crate) matches: Option<Regex>,
+    /// Text for `{expected}`.
+    pub(crate) expected: String,
+}
+
+/// Which kinds of contact a `contact` matcher finds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ContactKinds {
+    pub(crate) email: bool,
+    pub(crate) url: bool,
+    pub(crate) phone: bool,
+}
+
+#[derive(Debug)]
+pub(crate) enum Node {
+    /// Folded, de-duplicated phrases.
+    Phrases(Vec<String>),
+    /// A regex over folded text; `pattern` is its folded source (for the engine's RegexSet).
+    Regex {
+        re: Regex,
+        pattern: String,
+    },
+    Contact {
+        kinds: ContactKinds,
+        broken: Option<bool>,
+    },
+    Any(Vec<NodeId>),
+    All(Vec<NodeId>),
+    Not(NodeId),
+    Near {
+        a: NodeId,
+        b: NodeId,
+        within: usize,
+        side: Side,
+    },
+}
+
+/// A pack that failed to load, pointing into its YAML.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(clearance::pack))]
+pub struct PackError {
+    pub message: String,
+    #[source_code]
+    pub source_code: NamedSource<String>,
+    #[label("{label}")]
+    pub span: Option<SourceSpan>,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl Pack {
+    /// Parses and compiles a pack from YAML text. `origin` names it in errors.
+    pub fn from_yaml(origin: &str, text: &str) -> Result<Pack, Box<PackError>> {
+        compile::compile(origin, text)
+    }
+
+    /// A built-in pack by name.
+    pub fn builtin(name: &str) -> Option<Result<Pack, Box<PackError>>> {
+        BUILTIN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(n, text)| Pack::from_yaml(&format!("rules/{n}.yaml"), text))
+    }
+
+    /// Every built-in pack.
+    pub fn all_builtin() -> Result<Vec<Pack>, Box<PackError>> {
+        BUILTIN
+            .iter()
+            .map(|(n, text)| Pack::from_yaml(&format!("rules/{n}.yaml"), text))
+            .collect()
+    }
+
+    /// A pack file, or every `*.yaml`/`*.yml` file under a directory (sorted by path).
+    pub fn load_path(path: &Path) -> Result<Vec<Pack>, crate::Error> {
+        let files: Vec<std::path::PathBuf> = if path.is_dir() {
+            let mut files = Vec::new();
+            for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+                let entry = entry.map_err(|e| crate::Error::Io {
+                    path: path.to_path_buf(),
+                    source: e.into(),
+                })?;
+                let is_yaml = entry
+                    .path()
+                    .extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml");
+                if entry.file_type().is_file() && is_yaml {
+                    files.push(entry.into_path());
+                }
+            }
+            files
+        } else {
+            vec![path.to_path_buf()]
+        };
+        files
+            .iter()
+            .map(|file| {
+                let text = std::fs::read_to_string(file).map_err(|source| crate::Error::Io {
+                    path: file.clone(),
+                    source,
+                })?;
+                Pack::from_yaml(&file.display().to_string(), &text).map_err(crate::Error::Pack)
+            })
+            .collect()
+    }
+
+    /// Finds a rule by full id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}

@@ -1,0 +1,90 @@
+//! `--format json`: one versioned object. Field names and order are a
+//! stable interface; add fields, never rename or remove them.
+
+use serde::Serialize;
+use std::io::{self, Write};
+
+use super::Outcome;
+use crate::finding::Severity;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    findings: Vec<Finding<'a>>,
+    problems: Vec<Problem<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    rule: &'a str,
+    severity: Severity,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    span: Span,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    path: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    span: Option<Span>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let doc = Document {
+        version: 1,
+        findings: outcome
+            .findings()
+            .map(|(file, f)| Finding {
+                rule: &f.rule,
+                severity: f.severity,
+                path: &file.path,
+                line: f.line,
+                column: f.column,
+                span: Span {
+                    start: f.span.start,
+                    end: f.span.end,
+                },
+                message: &f.message,
+            })
+            .collect(),
+        problems: outcome
+            .problems
+            .iter()
+            .map(|p| Problem {
+                path: &p.path,
+                message: &p.message,
+                span: p.span.as_ref().map(|s| Span {
+                    start: s.start,
+                    end: s.end,
+                }),
+            })
+            .collect(),
+        summary: Summary {
+            files: outcome.files,
+            findings: outcome.total(),
+            errors: outcome.count(Severity::Error),
+            warnings: outcome.count(Severity::Warning),
+        },
+    };
+    serde_json::to_writer(&mut *out, &doc)?;
+    writeln!(out)
+}

@@ -1,0 +1,74 @@
+//! Printers. Each takes the finished [`Outcome`] and a writer; none decides
+//! anything about exit codes or what to check.
+
+mod human;
+mod json;
+
+use std::io::{self, Write};
+
+use crate::cli::Format;
+use crate::finding::{Finding, Severity};
+use crate::load::InputProblem;
+
+/// Findings of one file.
+#[derive(Debug)]
+pub struct FileReport {
+    pub path: String,
+    /// The text the spans refer to.
+    pub source: String,
+    pub findings: Vec<Finding>,
+}
+
+/// Everything a `check` run found, sorted by path.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// How many files were checked.
+    pub files: usize,
+    /// Files with findings.
+    pub reports: Vec<FileReport>,
+    /// Input that could not be checked, fully or in part.
+    pub problems: Vec<InputProblem>,
+}
+
+impl Outcome {
+    pub fn findings(&self) -> impl Iterator<Item = (&FileReport, &Finding)> {
+        self.reports
+            .iter()
+            .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings()
+            .filter(|(_, f)| f.severity == severity)
+            .count()
+    }
+
+    pub fn total(&self) -> usize {
+        self.reports.iter().map(|r| r.findings.len()).sum()
+    }
+}
+
+/// Printing options that only human output uses.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+/// Writes findings (to `out`) and input problems (to `err`, or inside the
+/// JSON document for `--format json`).
+pub fn write(
+    format: Format,
+    outcome: &Outcome,
+    style: Style,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => {
+            human::problems(outcome, style, err)?;
+            human::findings(outcome, style, out)
+        }
+        Format::Json => json::write(outcome, out),
+    }
+}

@@ -1,0 +1,160 @@
+//! A document's text as miette sees it: a line index for O(log n) span
+//! lookups, and a display copy safe to print on a terminal.
+//!
+//! miette's own `SourceCode` for strings scans from byte 0 on every render,
+//! which is quadratic over a file with many findings. Article text may also
+//! carry terminal escapes or bidi overrides; the display copy replaces those
+//! with placeholders *of the same byte length*, so every span stays valid.
+
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use std::sync::Arc;
+
+/// Byte offsets of line starts.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// 1-based line and 1-based column in characters.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        (line + 1, column)
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line.min(self.starts.len() - 1)]
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+/// A named source text for miette reports.
+#[derive(Debug, Clone)]
+pub struct DisplaySource {
+    name: String,
+    text: Arc<str>,
+    lines: Arc<LineIndex>,
+}
+
+impl DisplaySource {
+    pub fn new(name: &str, text: &str) -> DisplaySource {
+        let text: Arc<str> = sanitize(text).into();
+        let lines = Arc::new(LineIndex::new(&text));
+        DisplaySource {
+            name: name.to_string(),
+            text,
+            lines,
+        }
+    }
+}
+
+/// Replaces control characters (except tab and line breaks) and bidi
+/// overrides/isolates with same-length placeholders.
+pub fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if (c as u32) < 0x20 || c == '\u{7f}' => '?',
+            // C1 controls are 2 bytes in UTF-8: replace with a 2-byte char.
+            '\u{80}'..='\u{9f}' => '¿',
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
+impl SourceCode for DisplaySource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let start = span.offset();
+        let end = start + span.len();
+        if end > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = self
+            .lines
+            .line_of(start)
+            .saturating_sub(context_lines_before);
+        let end_line = self
+            .lines
+            .line_of(end.saturating_sub(usize::from(span.len() > 0)).max(start));
+        let last = (end_line + context_lines_after).min(self.lines.line_count() - 1);
+        let from = self.lines.line_start(first);
+        let to = if last + 1 < self.lines.line_count() {
+            // Exclude the line break that ends the last shown line.
+            let next = self.lines.line_start(last + 1);
+            let mut t = next - 1;
+            if t > from && self.text.as_bytes()[t - 1] == b'\r' {
+                t -= 1;
+            }
+            t.max(from)
+        } else {
+            self.text.len()
+        };
+        // miette prints `file:line:column` from a zero-context read: report the
+        // span's own column there, counted in characters (miette's would be bytes).
+        let column = if context_lines_before == 0 && context_lines_after == 0 {
+            self.text[from..start].chars().count()
+        } else {
+            0
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[from..to],
+            (from, to - from).into(),
+            first,
+            column,
+            last - first + 1,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_character_columns() {
+        let text = "first\nשלום עולם\n\nlast";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        let olam = text.find("עולם").unwrap();
+        assert_eq!(idx.line_col(text, olam), (2, 6));
+        assert_eq!(idx.line_col(text, text.len()), (4, 5));
+    }
+
+    #[test]
+    fn sanitize_keeps_byte_length() {
+        let text = "a\u{1b}[31mb\u{202e}c\u{85}d\u{200f}e";
+        let clean = sanitize(text);
+        assert_eq!(clean.len(), text.len());
+        assert!(!clean.contains('\u{1b}') && !clean.contains('\u{202e}'));
+        assert!(
+            clean.contains('\u{200f}'),
+            "plain RLM marks are harmless and kept"
+        );
+    }
+}

@@ -1,0 +1,475 @@
+//! End-to-end behaviour of the `clearance` binary: exit codes, pack loading
+//! and pack errors, file discovery, bad input, output shape.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn clearance(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().expect("exit code"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout))
+}
+
+/// Rule ids reported per path, sorted.
+fn rules_by_path(doc: &Value) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+const GOOD: &str = "כותרת\n\nגוף הכתבה.\n\nהשימוש נעשה לפי סעיף 27א לחוק זכות יוצרים, התשס\"ח-2007. \
+לבקשת הסרה: copyright@city-news.co.il\n";
+const NO_NOTICE: &str = "Headline\n\nThe council met on Monday and approved the budget.\n";
+
+/// A user pack: one warning rule and one error rule.
+const HOUSE_PACK: &str = r#"pack: house
+title: House style
+rules:
+  - id: read-more
+    severity: warning
+    message: leftover «{match}» line
+    forbid: { phrases: ["Read more:", "طالع أيضا"] }
+    examples:
+      valid: ["The council met."]
+      invalid: ["Read more: the budget"]
+"#;
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "ok.txt", GOOD);
+    let clean = clearance(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(clean.code, 0, "{}", clean.stderr);
+    assert_eq!(json(&clean)["summary"]["findings"], 0);
+
+    write(dir.path(), "house.yaml", HOUSE_PACK);
+    write(
+        dir.path(),
+        "promo.txt",
+        format!("{GOOD}\nRead more: the budget\n"),
+    );
+    let args = ["check", "--pack", "house.yaml", "promo.txt", "ok.txt"];
+    assert_eq!(
+        clearance(dir.path(), &args).code,
+        0,
+        "a warning does not fail by default"
+    );
+    let strict: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain(["--fail-on", "warning"])
+        .collect();
+    assert_eq!(clearance(dir.path(), &strict).code, 1);
+
+    write(dir.path(), "bad.txt", NO_NOTICE);
+    assert_eq!(clearance(dir.path(), &["check", "bad.txt"]).code, 1);
+    assert_eq!(
+        clearance(dir.path(), &["check", "--fail-on", "none", "bad.txt"]).code,
+        0
+    );
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a/bad.txt", NO_NOTICE);
+    write(dir.path(), "a/ok.txt", GOOD);
+    let run = clearance(dir.path(), &["check", "--format", "json", "a"]);
+    assert_eq!(run.code, 1);
+    let doc = json(&run);
+    assert_eq!(doc["version"], 1);
+    let f = &doc["findings"][0];
+    assert_eq!(f["rule"], "il-27a/notice-missing");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["path"], "a/bad.txt");
+    for key in ["line", "column"] {
+        assert!(f[key].as_u64().unwrap() >= 1, "{key} is 1-based");
+    }
+    assert!(f["span"]["start"].as_u64().unwrap() <= f["span"]["end"].as_u64().unwrap());
+    assert!(f["message"].as_str().unwrap().contains("27A"));
+    let s = &doc["summary"];
+    assert_eq!(
+        (&s["files"], &s["findings"], &s["errors"], &s["warnings"]),
+        (
+            &Value::from(2),
+            &Value::from(1),
+            &Value::from(1),
+            &Value::from(0)
+        )
+    );
+}
+
+#[test]
+fn user_pack_adds_to_the_builtin_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "house.yaml", HOUSE_PACK);
+    write(dir.path(), "x.txt", "طالع أيضا: خبر آخر\n");
+    let both = json(&clearance(
+        dir.path(),
+        &["check", "--format", "json", "--pack", "house.yaml", "x.txt"],
+    ));
+    let ids: Vec<String> = rules_by_path(&both).into_iter().map(|(_, r)| r).collect();
+    assert_eq!(ids, ["house/read-more", "il-27a/notice-missing"]);
+
+    let only = json(&clearance(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--no-default-packs",
+            "--pack",
+            "house.yaml",
+            "x.txt",
+        ],
+    ));
+    let ids: Vec<String> = rules_by_path(&only).into_iter().map(|(_, r)| r).collect();
+    assert_eq!(ids, ["house/read-more"]);
+    let message = only["findings"][0]["message"].as_str().unwrap();
+    assert_eq!(message, "leftover «طالع أيضا» line");
+}
+
+#[test]
+fn a_pack_directory_loads_every_yaml_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "packs/house.yaml", HOUSE_PACK);
+    write(
+        dir.path(),
+        "packs/more.yml",
+        HOUSE_PACK.replace("pack: house", "pack: more"),
+    );
+    let run = clearance(
+        dir.path(),
+        &["rules", "list", "--no-default-packs", "--pack", "packs"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("house/read-more") && run.stdout.contains("more/read-more"));
+}
+
+#[test]
+fn broken_packs_point_into_the_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "x.txt", GOOD);
+    let cases: &[(&str, &str, &str)] = &[
+        // (pack text, words the error must say, text the label must underline)
+        (
+            "pack: p\ntitle: t\nrules:\n  - id: r\n    severity: fatal\n    message: m\n    forbid: { phrases: [x] }\n",
+            "fatal",
+            "fatal",
+        ),
+        (
+            "pack: p\ntitle: t\nrules:\n  - id: r\n    severity: error\n    message: m\n    forbid: { regex: 'ab(c' }\n",
+            "invalid regex",
+            "(c",
+        ),
+        (
+            "pack: p\ntitle: t\nrules:\n  - id: r\n    severity: error\n    mesage: m\n    forbid: { phrases: [x] }\n",
+            "mesage",
+            "mesage",
+        ),
+        (
+            "pack: p\ntitle: t\nrules:\n  - id: r\n    severity: error\n    message: found {nope}\n    forbid: { phrases: [x] }\n",
+            "{nope}",
+            "found {nope}",
+        ),
+        (
+            "pack: p\ntitle: t\nrules:\n  - id: r\n    severity: error\n    message: m\n    forbid: { ref: missing }\n",
+            "nothing is defined as `missing`",
+            "missing",
+        ),
+    ];
+    for (yaml, says, underlined) in cases {
+        write(dir.path(), "p.yaml", yaml);
+        let run = clearance(dir.path(), &["check", "--pack", "p.yaml", "x.txt"]);
+        assert_eq!(run.code, 2, "{yaml}\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(says),
+            "error for {yaml:?} should say {says:?}:\n{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("p.yaml"),
+            "error names the file:\n{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(underlined),
+            "error shows {underlined:?}:\n{}",
+            run.stderr
+        );
+        assert!(
+            run.stdout.is_empty(),
+            "nothing is checked with a broken pack"
+        );
+    }
+}
+
+#[test]
+fn unknown_pack_name_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = clearance(dir.path(), &["check", "--pack", "no-such-pack", "."]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not a built-in pack"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_files_are_reported_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "docs/bad.txt", NO_NOTICE);
+    write(
+        dir.path(),
+        "docs/legacy.txt",
+        b"\xc7\xe1\xe3\xd5\xcf\xd1: \xe6\xdf\xc7\xe1\xc9\n".as_slice(),
+    );
+    write(
+        dir.path(),
+        "docs/binary.md",
+        b"PK\x03\x04\x00\x00\x00".as_slice(),
+    );
+    write(
+        dir.path(),
+        "docs/broken.md",
+        "---\ntitle: [unclosed\n---\nThe council met.\n",
+    );
+    let run = clearance(dir.path(), &["check", "--format", "json", "docs"]);
+    assert_eq!(run.code, 2, "unreadable input makes the run fail");
+    let doc = json(&run);
+    let problems: Vec<(String, String)> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems[0].0.ends_with("binary.md") && problems[0].1.contains("binary"));
+    assert!(problems[1].0.ends_with("broken.md") && problems[1].1.contains("front matter"));
+    assert!(problems[2].0.ends_with("legacy.txt") && problems[2].1.contains("UTF-8"));
+    // The readable files were still checked, including the body under broken front matter.
+    assert_eq!(
+        rules_by_path(&doc),
+        [
+            (
+                "docs/bad.txt".to_string(),
+                "il-27a/notice-missing".to_string()
+            ),
+            (
+                "docs/broken.md".to_string(),
+                "il-27a/notice-missing".to_string()
+            ),
+        ]
+    );
+
+    let human = clearance(dir.path(), &["check", "docs"]);
+    assert!(
+        human.stderr.contains("broken.md") && human.stderr.contains("unclosed"),
+        "{}",
+        human.stderr
+    );
+}
+
+#[test]
+fn missing_path_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = clearance(dir.path(), &["check", "nowhere"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nowhere"), "{}", run.stderr);
+}
+
+#[test]
+fn ignore_files_are_respected_outside_git() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "site/a.txt", NO_NOTICE);
+    write(dir.path(), "site/drafts/b.txt", NO_NOTICE);
+    write(dir.path(), "site/vendor/c.md", NO_NOTICE);
+    write(dir.path(), "site/.hidden/d.txt", NO_NOTICE);
+    write(dir.path(), "site/notes.html", NO_NOTICE);
+    write(dir.path(), "site/.gitignore", "drafts/\n");
+    write(dir.path(), "site/.clearanceignore", "vendor/\n");
+    let doc = json(&clearance(
+        dir.path(),
+        &["check", "--format", "json", "site"],
+    ));
+    let paths: Vec<String> = rules_by_path(&doc).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(paths, ["site/a.txt"]);
+    assert_eq!(doc["summary"]["files"], 1);
+
+    // A path named explicitly is checked even when ignored.
+    let doc = json(&clearance(
+        dir.path(),
+        &["check", "--format", "json", "site/drafts/b.txt"],
+    ));
+    assert_eq!(doc["summary"]["files"], 1);
+}
+
+#[test]
+fn markdown_code_blocks_are_not_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let notice = "השימוש נעשה לפי סעיף 27א לחוק זכות יוצרים. לפניות: copyright@city-news.co.il";
+    write(
+        dir.path(),
+        "in-code.md",
+        format!("# Title\n\nText.\n\n```\n{notice}\n```\n"),
+    );
+    write(
+        dir.path(),
+        "in-text.md",
+        format!("# Title\n\nText.\n\n{notice}\n"),
+    );
+    write(
+        dir.path(),
+        "in-front-matter.md",
+        format!("---\ntitle: T\nrights: \"{notice}\"\n---\nText.\n"),
+    );
+    let doc = json(&clearance(dir.path(), &["check", "--format", "json", "."]));
+    assert_eq!(
+        rules_by_path(&doc),
+        [(
+            "in-code.md".to_string(),
+            "il-27a/notice-missing".to_string()
+        )]
+    );
+}
+
+#[test]
+fn spans_are_byte_offsets_in_the_original_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // BOM, diacritics and a bidi mark before the problem: the span must still land on it.
+    let text = "\u{feff}عنوان\n\nيتم الاستخدام وفقًا للمادة 27 من قانون حقوق التأليف والنشر 2007، \u{200f}للتواصل: info@alnas.net\n";
+    write(dir.path(), "a.txt", text);
+    let doc = json(&clearance(
+        dir.path(),
+        &["check", "--format", "json", "a.txt"],
+    ));
+    let f = &doc["findings"][0];
+    assert_eq!(f["rule"], "il-27a/section-malformed");
+    let (start, end) = (
+        f["span"]["start"].as_u64().unwrap() as usize,
+        f["span"]["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(&text[start..end], "للمادة 27");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(3), Some(22))
+    );
+}
+
+#[test]
+fn human_output_quotes_the_text_and_summarises() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.txt",
+        "כותרת\n\nלפי סעיף 27(א) לחוק זכות יוצרים. לפניות: copyright@city-news.co.il\n",
+    );
+    let run = clearance(dir.path(), &["check", "a.txt"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("il-27a/section-malformed"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("found «27(א)», expected 27A"),
+        "the label quotes the text:\n{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("[a.txt:3:5]"),
+        "location header, character column:\n{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("1 finding (1 error, 0 warnings, 0 info) in 1 of 1 file."),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn rules_test_runs_examples_and_fails_on_a_wrong_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let builtin = clearance(dir.path(), &["rules", "test"]);
+    assert_eq!(builtin.code, 0, "{}", builtin.stdout);
+    assert!(
+        builtin.stdout.trim_end().ends_with(", 0 failed"),
+        "{}",
+        builtin.stdout
+    );
+
+    write(
+        dir.path(),
+        "wrong.yaml",
+        HOUSE_PACK.replace(
+            "valid: [\"The council met.\"]",
+            "valid: [\"Read more: oops\"]",
+        ),
+    );
+    let run = clearance(dir.path(), &["rules", "test", "wrong.yaml"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("FAIL house/read-more: valid example reported: Read more: oops"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("1 passed, 1 failed"), "{}", run.stdout);
+}
+
+#[test]
+fn rules_show_prints_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = clearance(dir.path(), &["rules", "show", "il-27a/section-malformed"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.contains("27(א)") && run.stdout.contains("invalid examples"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        clearance(dir.path(), &["rules", "show", "il-27a/nope"]).code,
+        2
+    );
+}
