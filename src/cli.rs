@@ -53,6 +53,15 @@ pub struct CheckArgs {
     #[arg(long, value_name = "BYTES", default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
 
+    /// Format of standard input, read when a PATH is `-`.
+    #[arg(long, value_enum, default_value_t = StdinFormat::Text, value_name = "FORMAT")]
+    pub stdin_format: StdinFormat,
+
+    /// JSON-lines field for a role, as ROLE=FIELD (roles: text, html, title,
+    /// source, url; defaults: the role's own name). Repeatable.
+    #[arg(long, value_name = "ROLE=FIELD")]
+    pub jsonl_field: Vec<String>,
+
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -114,6 +123,26 @@ impl FailOn {
             FailOn::Warning => Some(Severity::Warning),
             FailOn::Info => Some(Severity::Info),
             FailOn::None => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StdinFormat {
+    Text,
+    Markdown,
+    Html,
+    /// One article per line (JSON lines).
+    Jsonl,
+}
+
+impl StdinFormat {
+    pub fn kind(self) -> crate::load::Kind {
+        match self {
+            StdinFormat::Text => crate::load::Kind::Text,
+            StdinFormat::Markdown => crate::load::Kind::Markdown,
+            StdinFormat::Html => crate::load::Kind::Html,
+            StdinFormat::Jsonl => crate::load::Kind::Jsonl,
         }
     }
 }

@@ -7,7 +7,17 @@ use ignore::{WalkBuilder, WalkState, types::TypesBuilder};
 use std::path::{Path, PathBuf};
 
 /// File patterns a directory walk picks up.
-const ARTICLE_GLOBS: &[&str] = &["*.txt", "*.text", "*.md", "*.markdown"];
+const ARTICLE_GLOBS: &[&str] = &[
+    "*.txt",
+    "*.text",
+    "*.md",
+    "*.markdown",
+    "*.html",
+    "*.htm",
+    "*.xhtml",
+    "*.jsonl",
+    "*.ndjson",
+];
 
 /// What the walker hands out: a file to check, or a path it could not read.
 pub enum Found {

@@ -127,7 +127,19 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |n| n.get(),
     );
-    let outcome = scan(&engine, &roots, threads, args.max_file_size);
+    let mut jsonl = load::jsonl::Fields::default();
+    for spec in &args.jsonl_field {
+        jsonl
+            .set(spec)
+            .map_err(|e| Error::Usage(format!("--jsonl-field {e}")))?;
+    }
+    let options = ScanOptions {
+        threads,
+        max_file_size: args.max_file_size,
+        jsonl,
+        stdin: args.stdin_format.kind(),
+    };
+    let outcome = scan(&engine, &roots, &options);
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -153,47 +165,136 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
     })
 }
 
-/// Walks `roots`, checks every article, and returns the sorted outcome.
-pub fn scan(engine: &Engine, roots: &[PathBuf], threads: usize, max_file_size: u64) -> Outcome {
+/// What `scan` needs besides the engine and the paths.
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    pub threads: usize,
+    pub max_file_size: u64,
+    pub jsonl: load::jsonl::Fields,
+    /// How to read standard input when a path is `-`.
+    pub stdin: load::Kind,
+}
+
+impl Default for ScanOptions {
+    fn default() -> ScanOptions {
+        ScanOptions {
+            threads: 1,
+            max_file_size: load::DEFAULT_MAX_FILE_SIZE,
+            jsonl: load::jsonl::Fields::default(),
+            stdin: load::Kind::Text,
+        }
+    }
+}
+
+/// Walks `roots` (`-` is standard input), checks every article, and returns
+/// the outcome sorted by path.
+pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcome {
     let collected = Mutex::new(Outcome::default());
-    discover::walk(roots, threads, &|found| {
-        let (report, problems, counted) = match found {
-            discover::Found::File { path, display } => {
-                match load::load_file(&path, &display, max_file_size) {
-                    Ok(doc) => {
-                        let checked = engine.check(&doc);
-                        let report = (!checked.findings.is_empty()).then(|| FileReport {
-                            path: doc.path,
-                            source: doc.source,
-                            findings: checked.findings,
-                        });
-                        (report, doc.problems, true)
-                    }
-                    Err(problem) => (None, vec![problem], false),
-                }
+    let add = |loaded: Result<load::Document, load::InputProblem>| {
+        let (report, problems, counted) = match loaded {
+            Ok(doc) => {
+                let checked = engine.check(&doc);
+                let report = (!checked.findings.is_empty()).then(|| FileReport {
+                    path: doc.path,
+                    source: doc.source,
+                    origin: doc.origin,
+                    line_base: doc.line_base,
+                    findings: checked.findings,
+                });
+                (report, doc.problems, true)
             }
-            discover::Found::Error { display, message } => (
-                None,
-                vec![load::InputProblem {
-                    path: display,
-                    message,
-                    span: None,
-                    source: None,
-                }],
-                false,
-            ),
+            Err(problem) => (None, vec![problem], false),
         };
         let mut all = collected.lock().unwrap_or_else(|e| e.into_inner());
         all.files += usize::from(counted);
         all.reports.extend(report);
         all.problems.extend(problems);
+    };
+    let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        roots.iter().partition(|p| p.as_os_str() == "-");
+    if !stdin.is_empty() {
+        read_stdin(options, &add);
+    }
+    let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
+    discover::walk(&paths, options.threads, &|found| match found {
+        discover::Found::File { path, display } => {
+            if load::Kind::of(&path) == Some(load::Kind::Jsonl) {
+                match std::fs::File::open(&path) {
+                    Ok(file) => {
+                        let mut reader = io::BufReader::with_capacity(1 << 16, file);
+                        load::jsonl::read(
+                            &mut reader,
+                            &display,
+                            &options.jsonl,
+                            options.max_file_size,
+                            &mut |d| add(d),
+                        );
+                    }
+                    Err(e) => add(Err(load::InputProblem {
+                        path: display,
+                        message: format!("cannot read: {e}"),
+                        span: None,
+                        source: None,
+                    })),
+                }
+            } else {
+                add(load::load_file(&path, &display, options.max_file_size));
+            }
+        }
+        discover::Found::Error { display, message } => add(Err(load::InputProblem {
+            path: display,
+            message,
+            span: None,
+            source: None,
+        })),
     });
     let mut outcome = collected.into_inner().unwrap_or_else(|e| e.into_inner());
-    outcome.reports.sort_by(|a, b| a.path.cmp(&b.path));
     outcome
-        .problems
-        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+        .reports
+        .sort_by(|a, b| natural_path_order(&a.path, &b.path));
+    outcome.problems.sort_by(|a, b| {
+        natural_path_order(&a.path, &b.path).then_with(|| a.message.cmp(&b.message))
+    });
     outcome
+}
+
+fn read_stdin(options: &ScanOptions, add: &dyn Fn(Result<load::Document, load::InputProblem>)) {
+    const NAME: &str = "<stdin>";
+    let stdin = io::stdin();
+    let mut lock = stdin.lock();
+    if options.stdin == load::Kind::Jsonl {
+        load::jsonl::read(
+            &mut lock,
+            NAME,
+            &options.jsonl,
+            options.max_file_size,
+            &mut |d| add(d),
+        );
+        return;
+    }
+    let mut bytes = Vec::new();
+    match io::Read::read_to_end(&mut lock, &mut bytes) {
+        Ok(_) => add(Ok(load::from_bytes(NAME, options.stdin, &bytes))),
+        Err(e) => add(Err(load::InputProblem {
+            path: NAME.to_string(),
+            message: format!("cannot read: {e}"),
+            span: None,
+            source: None,
+        })),
+    }
+}
+
+/// Orders paths, and `dump.jsonl:9` before `dump.jsonl:10`.
+fn natural_path_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let split = |s: &str| -> (String, Option<usize>) {
+        match s.rsplit_once(':') {
+            Some((head, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+                (head.to_string(), n.parse().ok())
+            }
+            _ => (s.to_string(), None),
+        }
+    };
+    split(a).cmp(&split(b))
 }
 
 fn rules(cmd: RulesCommand, out: &mut dyn Write) -> Result<u8, Error> {

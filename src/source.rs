@@ -53,6 +53,7 @@ pub struct DisplaySource {
     name: String,
     text: Arc<str>,
     lines: Arc<LineIndex>,
+    line_base: usize,
 }
 
 impl DisplaySource {
@@ -63,7 +64,14 @@ impl DisplaySource {
             name: name.to_string(),
             text,
             lines,
+            line_base: 0,
         }
+    }
+
+    /// Numbers lines as if `line_base` lines came before the text.
+    pub fn with_line_base(mut self, line_base: usize) -> DisplaySource {
+        self.line_base = line_base;
+        self
     }
 }
 
@@ -125,7 +133,7 @@ impl SourceCode for DisplaySource {
             self.name.clone(),
             &self.text.as_bytes()[from..to],
             (from, to - from).into(),
-            first,
+            first + self.line_base,
             column,
             last - first + 1,
         )))

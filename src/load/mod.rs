@@ -5,7 +5,10 @@
 //! the fold maps back through the segments, so every finding points at bytes
 //! of the file as it was read.
 
+pub mod decode;
 mod front_matter;
+mod html;
+pub mod jsonl;
 mod markdown;
 mod text;
 
@@ -30,6 +33,12 @@ pub struct Document {
     pub regions: Vec<Region>,
     /// Problems with the input that did not stop the check (e.g. broken front matter).
     pub problems: Vec<InputProblem>,
+    /// Maps offsets of `source` to offsets of the file on disk.
+    pub origin: decode::Origin,
+    /// The encoding the file was read in (WHATWG name).
+    pub encoding: &'static str,
+    /// Lines of the file before `source` (a JSON-lines record starts mid-file).
+    pub line_base: usize,
 }
 
 /// A named part of a document.
@@ -92,6 +101,9 @@ pub struct InputProblem {
 pub enum Kind {
     Text,
     Markdown,
+    Html,
+    /// One document per line.
+    Jsonl,
 }
 
 impl Kind {
@@ -101,6 +113,8 @@ impl Kind {
         match ext.as_str() {
             "txt" | "text" => Some(Kind::Text),
             "md" | "markdown" => Some(Kind::Markdown),
+            "html" | "htm" | "xhtml" => Some(Kind::Html),
+            "jsonl" | "ndjson" => Some(Kind::Jsonl),
             _ => None,
         }
     }
@@ -115,7 +129,7 @@ pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, 
         source: None,
     };
     let kind = Kind::of(path).ok_or_else(|| {
-        problem("unsupported file type (Clearance reads .txt, .md and .markdown)".to_string())
+        problem("unsupported file type (Clearance reads .txt, .md, .markdown, .html, .htm, .jsonl and .ndjson)".to_string())
     })?;
     let meta = std::fs::metadata(path).map_err(|e| problem(format!("cannot read: {e}")))?;
     if meta.len() > max_size {
@@ -125,19 +139,38 @@ pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, 
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| problem(format!("cannot read: {e}")))?;
+    let has_bom = encoding_rs::Encoding::for_bom(&bytes).is_some();
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF)];
-    if memchr::memchr(0, sniff).is_some() {
+    if !has_bom && memchr::memchr(0, sniff).is_some() {
         return Err(problem(
             "binary file (contains NUL bytes); skipped".to_string(),
         ));
     }
-    let source = String::from_utf8(bytes).map_err(|e| {
-        problem(format!(
-            "not valid UTF-8 (invalid byte at offset {}); skipped",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
-    Ok(from_source(display, kind, source))
+    Ok(from_bytes(display, kind, &bytes))
+}
+
+/// Decodes bytes already read (any encoding) into a document.
+pub fn from_bytes(display: &str, kind: Kind, bytes: &[u8]) -> Document {
+    let declared = match kind {
+        Kind::Html => html::declared_charset(&bytes[..bytes.len().min(1024)]),
+        _ => None,
+    };
+    let decoded = decode::decode(bytes, declared.as_deref(), None);
+    let mut doc = from_source(display, kind, decoded.text);
+    doc.origin = decoded.origin;
+    doc.encoding = decoded.encoding.name();
+    if decoded.replaced {
+        doc.problems.push(InputProblem {
+            path: display.to_string(),
+            message: format!(
+                "some bytes are not valid {} and were replaced; the rest was checked",
+                decoded.encoding.name()
+            ),
+            span: None,
+            source: None,
+        });
+    }
+    doc
 }
 
 /// Splits text already in memory into a document.
@@ -145,6 +178,9 @@ pub fn from_source(display: &str, kind: Kind, source: String) -> Document {
     let (regions, problems) = match kind {
         Kind::Text => (text::regions(&source), Vec::new()),
         Kind::Markdown => markdown::regions(&source),
+        Kind::Html => html::regions(&source),
+        // Records are split by `jsonl::read`; a whole dump as one text is the fallback.
+        Kind::Jsonl => (text::regions(&source), Vec::new()),
     };
     let problems = problems
         .into_iter()
@@ -160,6 +196,9 @@ pub fn from_source(display: &str, kind: Kind, source: String) -> Document {
         source,
         regions,
         problems,
+        origin: decode::Origin::Same,
+        encoding: "UTF-8",
+        line_base: 0,
     }
 }
 

@@ -261,6 +261,7 @@ impl Engine {
                           label: String| {
             let lines = lines.get_or_insert_with(|| LineIndex::new(&doc.source));
             let (line, column) = lines.line_col(&doc.source, span.start);
+            let line = line + doc.line_base;
             let _ = region;
             out.push(Finding {
                 rule: rule.id.clone(),

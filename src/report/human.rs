@@ -124,7 +124,8 @@ pub(super) fn findings(outcome: &Outcome, style: Style, out: &mut dyn Write) -> 
     let handler = handler(style);
     let mut rendered = String::new();
     for report in &outcome.reports {
-        let source = DisplaySource::new(&report.path, &report.source);
+        let source =
+            DisplaySource::new(&report.path, &report.source).with_line_base(report.line_base);
         for finding in &report.findings {
             rendered.clear();
             let diag = FindingReport {

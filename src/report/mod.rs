@@ -14,8 +14,12 @@ use crate::load::InputProblem;
 #[derive(Debug)]
 pub struct FileReport {
     pub path: String,
-    /// The text the spans refer to.
+    /// The text the spans refer to (decoded).
     pub source: String,
+    /// Maps spans in `source` to bytes of the file on disk.
+    pub origin: crate::load::decode::Origin,
+    /// Lines of the file before `source`.
+    pub line_base: usize,
     pub findings: Vec<Finding>,
 }
 

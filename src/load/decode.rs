@@ -1,0 +1,283 @@
+//! Bytes → text, for files that are not all UTF-8.
+//!
+//! Order: a byte-order mark; then the charset the file declares (HTML
+//! `<meta charset>`); then valid UTF-8; then UTF-8 with a few bad bytes
+//! (replaced, and reported); then detection (`chardetng`: windows-1255/1256,
+//! ISO-8859-6/8 and the rest of the web's legacy encodings).
+//!
+//! Matching runs on the decoded text, so spans are first found in decoded
+//! offsets. [`Origin`] maps them back to bytes of the file on disk, which is
+//! what reports promise.
+
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
+use std::ops::Range;
+
+/// Decoded text and where its bytes came from.
+#[derive(Debug)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static Encoding,
+    pub origin: Origin,
+    /// Set when some bytes were invalid and replaced by U+FFFD.
+    pub replaced: bool,
+}
+
+/// Maps byte offsets of the decoded text back to byte offsets of the file.
+#[derive(Debug, Clone, Default)]
+pub enum Origin {
+    /// The text is the file (UTF-8, a BOM included).
+    #[default]
+    Same,
+    /// Offsets are equal between checkpoints: `(decoded, original)` pairs,
+    /// sorted, the first at (0, bom length). Used for UTF-8 with replaced bytes.
+    Linear(Vec<(usize, usize)>),
+    /// Each char stands for a fixed number of bytes: one byte (single-byte
+    /// encodings) or two bytes per UTF-16 unit. `marks` are checkpoints every
+    /// few KiB, `(decoded, original)`, so a lookup scans a short stretch.
+    Counted {
+        utf16: bool,
+        marks: Vec<(usize, usize)>,
+    },
+}
+
+/// How far apart `Origin::Counted` checkpoints are, in decoded bytes.
+const MARK_EVERY: usize = 4096;
+
+impl Origin {
+    /// The file offset of decoded offset `at` (a char boundary of `text`).
+    pub fn original(&self, text: &str, at: usize) -> usize {
+        match self {
+            Origin::Same => at,
+            Origin::Linear(points) => {
+                let i = points.partition_point(|&(d, _)| d <= at).saturating_sub(1);
+                let (d, o) = points.get(i).copied().unwrap_or((0, 0));
+                o + (at - d)
+            }
+            Origin::Counted { utf16, marks } => {
+                let i = marks.partition_point(|&(d, _)| d <= at).saturating_sub(1);
+                let (d, o) = marks.get(i).copied().unwrap_or((0, 0));
+                o + text.get(d..at).map_or(0, |s| width(s, *utf16))
+            }
+        }
+    }
+
+    /// Maps a decoded range.
+    pub fn range(&self, text: &str, r: &Range<usize>) -> Range<usize> {
+        self.original(text, r.start)..self.original(text, r.end)
+    }
+}
+
+fn width(s: &str, utf16: bool) -> usize {
+    if utf16 {
+        s.chars().map(|c| 2 * c.len_utf16()).sum()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// Decodes a file's bytes. `declared` is a charset label the content names
+/// itself (HTML meta); `tld` a lowercase top-level domain hint for detection.
+pub fn decode(bytes: &[u8], declared: Option<&str>, tld: Option<&str>) -> Decoded {
+    if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+        if encoding == UTF_8 {
+            return utf8(bytes);
+        }
+        return with(encoding, bytes, bom);
+    }
+    if let Some(encoding) = declared.and_then(|l| Encoding::for_label(l.trim().as_bytes())) {
+        // A page that declares UTF-16 in ASCII cannot be UTF-16; browsers read it as UTF-8.
+        let encoding = if encoding == UTF_16LE || encoding == UTF_16BE {
+            UTF_8
+        } else {
+            encoding
+        };
+        if encoding != UTF_8 {
+            return with(encoding, bytes, 0);
+        }
+    }
+    if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
+        return utf8(bytes);
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let tld = tld.filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_lowercase()));
+    let encoding = detector.guess(tld.map(str::as_bytes), chardetng::Utf8Detection::Allow);
+    with(encoding, bytes, 0)
+}
+
+/// UTF-8, a BOM kept as U+FEFF so offsets stay equal; invalid bytes replaced.
+fn utf8(bytes: &[u8]) -> Decoded {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded {
+            text: text.to_string(),
+            encoding: UTF_8,
+            origin: Origin::Same,
+            replaced: false,
+        };
+    }
+    let mut text = String::with_capacity(bytes.len() + 16);
+    let mut points = vec![(0, 0)];
+    let mut orig = 0;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        orig += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            text.push(char::REPLACEMENT_CHARACTER);
+            orig += chunk.invalid().len();
+            points.push((text.len(), orig));
+        }
+    }
+    Decoded {
+        text,
+        encoding: UTF_8,
+        origin: Origin::Linear(points),
+        replaced: true,
+    }
+}
+
+/// Any other encoding, after a BOM of `bom` bytes.
+fn with(encoding: &'static Encoding, bytes: &[u8], bom: usize) -> Decoded {
+    let body = &bytes[bom..];
+    let (text, replaced) = match encoding.decode_without_bom_handling_and_without_replacement(body)
+    {
+        Some(text) => (text.into_owned(), false),
+        None => (
+            encoding.decode_without_bom_handling(body).0.into_owned(),
+            true,
+        ),
+    };
+    let utf16 = encoding == UTF_16LE || encoding == UTF_16BE;
+    let mut marks = vec![(0, bom)];
+    let (mut dec, mut orig) = (0, bom);
+    for (i, c) in text.char_indices() {
+        if i - dec >= MARK_EVERY {
+            orig += width(&text[dec..i], utf16);
+            dec = i;
+            marks.push((dec, orig));
+        }
+        let _ = c;
+    }
+    Decoded {
+        text,
+        encoding,
+        origin: Origin::Counted { utf16, marks },
+        replaced,
+    }
+}
+
+/// Valid UTF-8 but for a few stray bytes: at least one multi-byte sequence,
+/// and under one invalid byte per hundred.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let mut invalid = 0usize;
+    let mut multibyte = false;
+    for chunk in bytes.utf8_chunks() {
+        invalid += chunk.invalid().len();
+        multibyte |= !chunk.valid().is_ascii();
+    }
+    multibyte && invalid * 100 < bytes.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use encoding_rs::{ISO_8859_6, ISO_8859_8, WINDOWS_1255, WINDOWS_1256};
+
+    const ARABIC: &str =
+        "وفقا للمادة 27 أ من قانون حقوق التأليف والنشر 2007، للتواصل: info@alnas.net\n";
+    const HEBREW: &str =
+        "לפי סעיף 27א לחוק זכות יוצרים, התשס\"ח-2007. לפניות: copyright@city.co.il\n";
+
+    fn encode(enc: &'static Encoding, text: &str) -> Vec<u8> {
+        let (bytes, used, errors) = enc.encode(text);
+        assert_eq!(used, enc);
+        assert!(!errors, "{} cannot hold the sample", enc.name());
+        bytes.into_owned()
+    }
+
+    /// Decoding round-trips, and every decoded char boundary maps to the
+    /// file offset of the same char.
+    fn round_trip(bytes: &[u8], text: &str, expect: &'static Encoding) {
+        let d = decode(bytes, None, None);
+        assert_eq!(d.encoding, expect);
+        assert_eq!(d.text.trim_start_matches('\u{feff}'), text);
+        let mut last = 0;
+        for (i, _) in d.text.char_indices().chain([(d.text.len(), ' ')]) {
+            let o = d.origin.original(&d.text, i);
+            assert!(o >= last && o <= bytes.len());
+            last = o;
+        }
+        assert_eq!(d.origin.original(&d.text, d.text.len()), bytes.len());
+        // The word "27" maps onto the bytes "27".
+        let at = d.text.find("27").unwrap();
+        let r = d.origin.range(&d.text, &(at..at + 2));
+        let slice = &bytes[r];
+        assert!(
+            slice == b"27" || slice == b"2\07\0" || slice == b"\x002\x007",
+            "{slice:?}"
+        );
+    }
+
+    #[test]
+    fn legacy_encodings_are_detected_and_mapped() {
+        round_trip(&encode(WINDOWS_1256, ARABIC), ARABIC, WINDOWS_1256);
+        round_trip(&encode(WINDOWS_1255, HEBREW), HEBREW, WINDOWS_1255);
+        let iso6 = decode(&encode(ISO_8859_6, ARABIC), None, None);
+        assert_eq!(
+            iso6.text,
+            ARABIC,
+            "ISO-8859-6 detected as {}",
+            iso6.encoding.name()
+        );
+        // ISO-8859-8 and windows-1255 share the Hebrew letters: either decoding gives the text.
+        assert_eq!(decode(&encode(ISO_8859_8, HEBREW), None, None).text, HEBREW);
+    }
+
+    #[test]
+    fn declared_charset_wins_over_detection() {
+        let bytes = encode(ISO_8859_8, HEBREW);
+        let d = decode(&bytes, Some("iso-8859-8"), None);
+        assert_eq!(d.encoding, ISO_8859_8);
+        assert_eq!(d.text, HEBREW);
+        assert_eq!(
+            decode(b"plain", Some("no-such-label"), None).encoding,
+            UTF_8
+        );
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(ARABIC.encode_utf16().flat_map(u16::to_le_bytes));
+        round_trip(&le, ARABIC, UTF_16LE);
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(HEBREW.encode_utf16().flat_map(u16::to_be_bytes));
+        round_trip(&be, HEBREW, UTF_16BE);
+    }
+
+    #[test]
+    fn utf8_bom_and_stray_bytes() {
+        let with_bom = format!("\u{feff}{HEBREW}");
+        let d = decode(with_bom.as_bytes(), None, None);
+        assert!(matches!(d.origin, Origin::Same) && !d.replaced);
+        assert_eq!(d.text, with_bom);
+
+        let mut bytes = HEBREW.repeat(20).into_bytes();
+        bytes.insert(10, 0xFF);
+        let d = decode(&bytes, None, None);
+        assert_eq!(d.encoding, UTF_8);
+        assert!(d.replaced);
+        let at = d.text.rfind("copyright").unwrap();
+        let r = d.origin.range(&d.text, &(at..at + 9));
+        assert_eq!(&bytes[r], b"copyright");
+    }
+
+    #[test]
+    fn long_text_uses_checkpoints() {
+        let long = ARABIC.repeat(400);
+        let bytes = encode(WINDOWS_1256, &long);
+        let d = decode(&bytes, None, None);
+        assert!(matches!(&d.origin, Origin::Counted { marks, .. } if marks.len() > 10));
+        let at = d.text.rfind("info@").unwrap();
+        assert_eq!(&bytes[d.origin.range(&d.text, &(at..at + 5))], b"info@");
+    }
+}

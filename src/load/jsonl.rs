@@ -1,0 +1,488 @@
+//! JSON lines (`.jsonl`, `.ndjson`, or standard input): one article per
+//! line, reported as `file.jsonl:LINE`.
+//!
+//! A record's fields are JSON strings, so their text is escaped in the file.
+//! Each field is unescaped into pieces that remember their raw bytes (plain
+//! runs exactly, each escape as a whole), and the regions built from the
+//! unescaped text are mapped back through those pieces: a finding in a
+//! record still points at bytes of the dump. A malformed line is reported
+//! and skipped; the rest of the dump is still checked.
+
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::ops::Range;
+
+use super::decode::Origin;
+use super::{Document, InputProblem, Region, Segment, text};
+use crate::normalize::Gap;
+
+/// Which record fields hold what. Each role names one field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fields {
+    /// Plain article text: body, footer (and title when no title field).
+    pub text: String,
+    /// Article HTML: body and the HTML regions (captions, meta, licence links).
+    pub html: String,
+    pub title: String,
+    /// Region `meta.source`.
+    pub source: String,
+    /// Region `meta.url`.
+    pub url: String,
+}
+
+impl Default for Fields {
+    fn default() -> Fields {
+        Fields {
+            text: "text".into(),
+            html: "html".into(),
+            title: "title".into(),
+            source: "source".into(),
+            url: "url".into(),
+        }
+    }
+}
+
+impl Fields {
+    /// Applies `ROLE=FIELD` (e.g. `text=body`).
+    pub fn set(&mut self, spec: &str) -> Result<(), String> {
+        let (role, field) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("`{spec}`: expected ROLE=FIELD, e.g. text=body"))?;
+        let field = field.trim().to_string();
+        if field.is_empty() {
+            return Err(format!("`{spec}`: the field name is empty"));
+        }
+        match role.trim() {
+            "text" => self.text = field,
+            "html" => self.html = field,
+            "title" => self.title = field,
+            "source" => self.source = field,
+            "url" => self.url = field,
+            other => {
+                return Err(format!(
+                    "unknown role `{other}` (use text, html, title, source or url)"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads records from `reader`, calling `each` with a document per record or
+/// a problem per bad line. `max_line` caps one record's size in bytes.
+pub fn read(
+    reader: &mut dyn BufRead,
+    display: &str,
+    fields: &Fields,
+    max_line: u64,
+    each: &mut dyn FnMut(Result<Document, InputProblem>),
+) {
+    let mut buf = Vec::new();
+    let mut offset = 0usize;
+    let mut number = 0usize;
+    loop {
+        buf.clear();
+        let read = match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => {
+                each(Err(problem(
+                    display,
+                    number + 1,
+                    format!("cannot read: {e}"),
+                    None,
+                )));
+                break;
+            }
+        };
+        number += 1;
+        let start = offset;
+        offset += read;
+        let mut end = buf.len();
+        while end > 0 && matches!(buf[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        let raw = &buf[..end];
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if raw.len() as u64 > max_line {
+            each(Err(problem(
+                display,
+                number,
+                format!(
+                    "record is {} bytes, over the {max_line}-byte limit; skipped",
+                    raw.len()
+                ),
+                None,
+            )));
+            continue;
+        }
+        let line = match std::str::from_utf8(raw) {
+            Ok(line) => line,
+            Err(e) => {
+                each(Err(problem(
+                    display,
+                    number,
+                    format!(
+                        "record is not valid UTF-8 (byte {}); skipped",
+                        e.valid_up_to()
+                    ),
+                    None,
+                )));
+                continue;
+            }
+        };
+        each(record(line, display, number, start, fields));
+    }
+}
+
+fn problem(
+    display: &str,
+    number: usize,
+    message: String,
+    at: Option<(&str, Range<usize>)>,
+) -> InputProblem {
+    InputProblem {
+        path: format!("{display}:{number}"),
+        message,
+        span: at.as_ref().map(|(_, r)| r.clone()),
+        source: at.map(|(s, _)| s.to_string()),
+    }
+}
+
+/// One record: a line of the dump starting at byte `start`.
+fn record(
+    line: &str,
+    display: &str,
+    number: usize,
+    start: usize,
+    fields: &Fields,
+) -> Result<Document, InputProblem> {
+    let map: HashMap<String, &RawValue> = serde_json::from_str(line).map_err(|e| {
+        let at = e.column().saturating_sub(1).min(line.len());
+        let at = (0..=at)
+            .rev()
+            .find(|&i| line.is_char_boundary(i))
+            .unwrap_or(0);
+        let message = e.to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+        problem(
+            display,
+            number,
+            format!("invalid JSON record: {message}; skipped"),
+            Some((line, at..at)),
+        )
+    })?;
+    let field = |name: &str| -> Option<JsonString> {
+        let raw = map.get(name)?;
+        let token = raw.get();
+        let at = token.as_ptr() as usize - line.as_ptr() as usize;
+        JsonString::parse(token, at)
+    };
+    let mut regions: Vec<Region> = Vec::new();
+    if let Some(js) = field(&fields.text) {
+        for region in text::regions(&js.text) {
+            regions.push(js.remap(&region));
+        }
+    }
+    if let Some(js) = field(&fields.html) {
+        let (html_regions, problems) = super::html::regions(&js.text);
+        let has_text = !regions.is_empty();
+        for region in html_regions {
+            if has_text && matches!(region.name.as_str(), "body" | "footer" | "title") {
+                continue;
+            }
+            regions.push(js.remap(&region));
+        }
+        if let Some((message, span)) = problems.into_iter().next() {
+            let raw = js.raw_range(&span);
+            return Err(problem(display, number, message, Some((line, raw))));
+        }
+    }
+    for (name, region) in [
+        (&fields.title, "title"),
+        (&fields.source, "meta.source"),
+        (&fields.url, "meta.url"),
+    ] {
+        if let Some(js) = field(name) {
+            regions.retain(|r| r.name != region);
+            let whole = Region::new(region, vec![Segment::exact(0..js.text.len(), Gap::None)]);
+            regions.push(js.remap(&whole));
+        }
+    }
+    if regions.is_empty() {
+        return Err(problem(
+            display,
+            number,
+            format!(
+                "record has none of the fields `{}`, `{}`; skipped",
+                fields.text, fields.html
+            ),
+            None,
+        ));
+    }
+    Ok(Document {
+        path: format!("{display}:{number}"),
+        source: line.to_string(),
+        regions,
+        problems: Vec::new(),
+        origin: Origin::Linear(vec![(0, start)]),
+        encoding: "UTF-8",
+        line_base: number - 1,
+    })
+}
+
+/// An unescaped JSON string and where each part of it stands in the line.
+#[derive(Debug)]
+struct JsonString {
+    text: String,
+    /// (range in `text`, range in the line, exact?) in order, covering `text`.
+    pieces: Vec<(Range<usize>, Range<usize>, bool)>,
+}
+
+impl JsonString {
+    /// Unescapes a JSON string token (quotes included) found at byte `at` of
+    /// the line. `None` when the token is not a string.
+    fn parse(token: &str, at: usize) -> Option<JsonString> {
+        let inner = token.strip_prefix('"')?.strip_suffix('"')?;
+        let base = at + 1;
+        let mut text = String::with_capacity(inner.len());
+        let mut pieces = Vec::new();
+        let bytes = inner.as_bytes();
+        let mut i = 0;
+        let mut run = 0;
+        let flush = |text: &mut String, pieces: &mut Vec<_>, from: usize, to: usize| {
+            if to > from {
+                let d = text.len();
+                text.push_str(&inner[from..to]);
+                pieces.push((d..text.len(), base + from..base + to, true));
+            }
+        };
+        while i < bytes.len() {
+            if bytes[i] != b'\\' {
+                i += 1;
+                continue;
+            }
+            flush(&mut text, &mut pieces, run, i);
+            let (c, len) = unescape(&inner[i..]);
+            let d = text.len();
+            text.push(c);
+            pieces.push((d..text.len(), base + i..base + i + len, false));
+            i += len;
+            run = i;
+        }
+        flush(&mut text, &mut pieces, run, bytes.len());
+        Some(JsonString { text, pieces })
+    }
+
+    /// The line range covering `r` of the unescaped text.
+    fn raw_range(&self, r: &Range<usize>) -> Range<usize> {
+        let locate = |at: usize, end: bool| -> usize {
+            let i = self
+                .pieces
+                .partition_point(|(d, _, _)| if end { d.end < at } else { d.end <= at });
+            match self.pieces.get(i) {
+                Some((d, raw, true)) => raw.start + (at.clamp(d.start, d.end) - d.start),
+                Some((_, raw, false)) => {
+                    if end {
+                        raw.end
+                    } else {
+                        raw.start
+                    }
+                }
+                None => self.pieces.last().map_or(0, |(_, raw, _)| raw.end),
+            }
+        };
+        let start = locate(r.start, false);
+        start..locate(r.end, true).max(start)
+    }
+
+    /// A region over the unescaped text, mapped onto the line.
+    fn remap(&self, region: &Region) -> Region {
+        let mut segments = Vec::new();
+        for seg in &region.segments {
+            if let Some(text) = &seg.text {
+                segments.push(Segment {
+                    src: self.raw_range(&seg.src),
+                    text: Some(text.clone()),
+                    gap: seg.gap,
+                });
+                continue;
+            }
+            let mut gap = seg.gap;
+            for (d, raw, exact) in &self.pieces {
+                let from = d.start.max(seg.src.start);
+                let to = d.end.min(seg.src.end);
+                if from >= to {
+                    continue;
+                }
+                segments.push(if *exact {
+                    Segment::exact(
+                        raw.start + (from - d.start)..raw.start + (to - d.start),
+                        gap,
+                    )
+                } else {
+                    Segment {
+                        src: raw.clone(),
+                        text: Some(self.text[from..to].to_string()),
+                        gap,
+                    }
+                });
+                gap = Gap::None;
+            }
+        }
+        Region::new(region.name.clone(), segments)
+    }
+}
+
+/// Decodes the escape at the start of `s` (which starts with `\`): the char
+/// and the escape's length in bytes. serde_json has validated the syntax.
+fn unescape(s: &str) -> (char, usize) {
+    let b = s.as_bytes();
+    let simple = match b.get(1) {
+        Some(b'n') => '\n',
+        Some(b't') => '\t',
+        Some(b'r') => '\r',
+        Some(b'b') => '\u{8}',
+        Some(b'f') => '\u{c}',
+        Some(b'u') => return unicode(s),
+        Some(&other) => other as char,
+        None => return ('\\', 1),
+    };
+    (simple, 2)
+}
+
+fn unicode(s: &str) -> (char, usize) {
+    let hex = |at: usize| {
+        s.get(at..at + 4)
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+    };
+    let Some(first) = hex(2) else {
+        return (char::REPLACEMENT_CHARACTER, 2);
+    };
+    if (0xD800..0xDC00).contains(&first) && s.get(6..8) == Some("\\u") {
+        if let Some(second) = hex(8).filter(|v| (0xDC00..0xE000).contains(v)) {
+            let c = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+            return (char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER), 12);
+        }
+    }
+    (
+        char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER),
+        6,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs(input: &str) -> Vec<Result<Document, InputProblem>> {
+        let mut out = Vec::new();
+        read(
+            &mut input.as_bytes(),
+            "dump.jsonl",
+            &Fields::default(),
+            1 << 20,
+            &mut |d| out.push(d),
+        );
+        out
+    }
+
+    fn region_text(doc: &Document, name: &str) -> String {
+        let region = doc.regions.iter().find(|r| r.name == name).unwrap();
+        region
+            .segments
+            .iter()
+            .map(|s| {
+                s.text
+                    .clone()
+                    .unwrap_or_else(|| doc.source[s.src.clone()].to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn escapes_map_back_to_the_line() {
+        let line = r#"{"title":"\u05db\u05d5\u05ea\u05e8\u05ea","text":"Line one\nלפי סעיף 27א \"quoted\" \ud83d\ude00 end"}"#;
+        let all = docs(&format!("{line}\n"));
+        let doc = all[0].as_ref().unwrap();
+        assert_eq!(doc.path, "dump.jsonl:1");
+        assert_eq!(region_text(doc, "title"), "כותרת");
+        assert_eq!(
+            region_text(doc, "body"),
+            "Line one\nלפי סעיף 27א \"quoted\" 😀 end"
+        );
+        let body = doc.regions.iter().find(|r| r.name == "body").unwrap();
+        // The Hebrew run is exact and points at its own bytes in the line.
+        let exact: Vec<&str> = body
+            .segments
+            .iter()
+            .filter(|s| s.text.is_none())
+            .map(|s| &line[s.src.clone()])
+            .collect();
+        assert!(exact.contains(&"לפי סעיף 27א "), "{exact:?}");
+        // The surrogate pair is one decoded piece covering both escapes.
+        let emoji = body
+            .segments
+            .iter()
+            .find(|s| s.text.as_deref() == Some("😀"))
+            .unwrap();
+        assert_eq!(&line[emoji.src.clone()], r"\ud83d\ude00");
+    }
+
+    #[test]
+    fn bad_lines_are_reported_and_the_rest_read() {
+        let input = "{\"text\":\"first\"}\n\n{\"text\": broken}\r\n[1,2]\n{\"other\":\"x\"}\n{\"text\":\"last\"}";
+        let all = docs(input);
+        let summary: Vec<String> = all
+            .iter()
+            .map(|d| match d {
+                Ok(doc) => format!("ok {}", doc.path),
+                Err(p) => format!("err {}", p.path),
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                "ok dump.jsonl:1",
+                "err dump.jsonl:3",
+                "err dump.jsonl:4",
+                "err dump.jsonl:5",
+                "ok dump.jsonl:6"
+            ]
+        );
+        let Err(p) = &all[1] else { unreachable!() };
+        assert!(p.message.contains("invalid JSON"), "{}", p.message);
+        let span = p.span.clone().unwrap();
+        assert_eq!(&"{\"text\": broken}"[span.start..], "broken}");
+        let Ok(last) = &all[4] else { unreachable!() };
+        assert_eq!(
+            last.origin.original(&last.source, 0),
+            input.rfind("{\"text\":\"last").unwrap()
+        );
+        assert_eq!(last.line_base, 5);
+    }
+
+    #[test]
+    fn roles_are_configurable() {
+        let mut fields = Fields::default();
+        fields.set("text=content").unwrap();
+        assert!(fields.set("bogus=x").is_err());
+        assert!(fields.set("text").is_err());
+        let mut out = Vec::new();
+        read(
+            &mut "{\"content\":\"hello\"}\n".as_bytes(),
+            "d",
+            &fields,
+            1 << 20,
+            &mut |d| out.push(d),
+        );
+        assert_eq!(region_text(out[0].as_ref().unwrap(), "body"), "hello");
+    }
+}
