@@ -38,9 +38,18 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Exit with 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding is at or above this severity
+    /// [default: the config's `fail_on`, else error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Configuration file [default: clearance.yaml found upward from the first PATH].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any clearance.yaml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 
     #[command(flatten)]
     pub packs: PackArgs,
@@ -49,9 +58,10 @@ pub struct CheckArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
 
-    /// Skip files larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::load::DEFAULT_MAX_FILE_SIZE)]
-    pub max_file_size: u64,
+    /// Skip files (and JSON-lines records) larger than this many bytes
+    /// [default: the config's `max_file_size`, else 64 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
 
     /// Format of standard input, read when a PATH is `-`.
     #[arg(long, value_enum, default_value_t = StdinFormat::Text, value_name = "FORMAT")]

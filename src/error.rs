@@ -19,6 +19,9 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Pack(Box<PackError>),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(Box<crate::config::ConfigError>),
     #[error("{0}")]
     #[diagnostic(code(clearance::usage))]
     Usage(String),

@@ -12,6 +12,7 @@
 //! call [`Engine::check`] on a [`load::Document`].
 
 pub mod cli;
+pub mod config;
 pub mod discover;
 mod error;
 pub mod finding;
@@ -24,7 +25,7 @@ pub mod source;
 mod yaml;
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use error::Error;
@@ -75,39 +76,12 @@ fn io_err(source: io::Error) -> Error {
 /// Loads the packs the flags ask for: the built-in ones (unless
 /// `--no-default-packs`), then each `--pack` (a built-in name or a path).
 pub fn load_packs(args: &PackArgs) -> Result<Vec<Pack>, Error> {
-    let mut packs = if args.no_default_packs {
+    let base: Vec<String> = if args.no_default_packs {
         Vec::new()
     } else {
-        Pack::all_builtin().map_err(Error::Pack)?
+        pack::builtin_names().map(str::to_string).collect()
     };
-    for spec in &args.packs {
-        let loaded = match Pack::builtin(spec) {
-            Some(pack) => vec![pack.map_err(Error::Pack)?],
-            None => {
-                let path = PathBuf::from(spec);
-                if !path.exists() {
-                    let names: Vec<&str> = pack::builtin_names().collect();
-                    return Err(Error::Usage(format!(
-                        "--pack {spec}: no such file, and not a built-in pack (built-in: {})",
-                        names.join(", ")
-                    )));
-                }
-                Pack::load_path(&path)?
-            }
-        };
-        for pack in loaded {
-            if packs.iter().any(|p: &Pack| p.name == pack.name) {
-                if args.no_default_packs || pack::builtin_names().all(|n| n != pack.name) {
-                    return Err(Error::Usage(format!(
-                        "pack `{}` is loaded twice",
-                        pack.name
-                    )));
-                }
-                continue;
-            }
-            packs.push(pack);
-        }
-    }
+    let packs = load_pack_specs(base.iter().chain(&args.packs))?;
     if packs.is_empty() {
         return Err(Error::Usage(
             "no packs to run (--no-default-packs without --pack)".to_string(),
@@ -116,28 +90,125 @@ pub fn load_packs(args: &PackArgs) -> Result<Vec<Pack>, Error> {
     Ok(packs)
 }
 
+/// Loads packs by built-in name or path, in order; a pack named twice is
+/// loaded once, but two different packs with one name are an error.
+fn load_pack_specs<'a>(specs: impl IntoIterator<Item = &'a String>) -> Result<Vec<Pack>, Error> {
+    let mut packs: Vec<Pack> = Vec::new();
+    let mut origins: Vec<String> = Vec::new();
+    for spec in specs {
+        let loaded = match Pack::builtin(spec) {
+            Some(pack) => vec![pack.map_err(Error::Pack)?],
+            None => {
+                let path = PathBuf::from(spec);
+                if !path.exists() {
+                    let names: Vec<&str> = pack::builtin_names().collect();
+                    return Err(Error::Usage(format!(
+                        "pack `{spec}`: no such file, and not a built-in pack (built-in: {})",
+                        names.join(", ")
+                    )));
+                }
+                Pack::load_path(&path)?
+            }
+        };
+        for pack in loaded {
+            if let Some(i) = packs.iter().position(|p| p.name == pack.name) {
+                if origins[i] != pack.origin {
+                    return Err(Error::Usage(format!(
+                        "two packs are named `{}`: {} and {}",
+                        pack.name, origins[i], pack.origin
+                    )));
+                }
+                continue;
+            }
+            origins.push(pack.origin.clone());
+            packs.push(pack);
+        }
+    }
+    Ok(packs)
+}
+
+/// The configuration for a check: `--config`, else clearance.yaml found
+/// upward from the first path, else defaults.
+fn resolve_config(args: &CheckArgs, roots: &[PathBuf]) -> Result<config::Config, Error> {
+    if args.no_config {
+        return Ok(config::Config::default());
+    }
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => roots.iter().find(|p| p.as_os_str() != "-").map_or_else(
+            || config::Config::find(Path::new(".")),
+            |p| config::Config::find(p),
+        ),
+    };
+    match path {
+        Some(path) => config::Config::load(&path),
+        None => Ok(config::Config::default()),
+    }
+}
+
 fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, Error> {
-    let engine = Engine::new(load_packs(&args.packs)?)?;
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
+    let config = resolve_config(args, &roots)?;
+    // Active by default: the config's packs (or every built-in one), then --pack.
+    let mut specs: Vec<String> = match (&config.packs, args.packs.no_default_packs) {
+        (_, true) => Vec::new(),
+        (Some(packs), false) => packs.clone(),
+        (None, false) => pack::builtin_names().map(str::to_string).collect(),
+    };
+    specs.extend(args.packs.packs.iter().cloned());
+    let active = load_pack_specs(&specs)?;
+    if active.is_empty() {
+        return Err(Error::Usage(
+            "no packs to run (--no-default-packs without --pack)".to_string(),
+        ));
+    }
+    // Packs that only overrides switch on: loaded, but off by default.
+    let mut packs = active;
+    let mut base_off = Vec::new();
+    for extra in load_pack_specs(&config.override_packs())? {
+        if packs.iter().all(|p| p.name != extra.name) {
+            base_off.push(extra.name.clone());
+            packs.push(extra);
+        }
+    }
+    let engine = Engine::new(packs)?;
+    if let Some(unknown) = config
+        .named_rules()
+        .find(|id| engine.rules().all(|r| r.id != *id))
+    {
+        return Err(Error::Usage(format!(
+            "{}: overrides name the rule `{unknown}`, which no loaded pack has",
+            config
+                .path
+                .as_deref()
+                .unwrap_or(Path::new("config"))
+                .display()
+        )));
+    }
     let threads = args.jobs.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |n| n.get(),
     );
     let mut jsonl = load::jsonl::Fields::default();
-    for spec in &args.jsonl_field {
+    for spec in config.jsonl.iter().chain(&args.jsonl_field) {
         jsonl
             .set(spec)
             .map_err(|e| Error::Usage(format!("--jsonl-field {e}")))?;
     }
     let options = ScanOptions {
         threads,
-        max_file_size: args.max_file_size,
+        max_file_size: args
+            .max_file_size
+            .or(config.max_file_size)
+            .unwrap_or(load::DEFAULT_MAX_FILE_SIZE),
         jsonl,
         stdin: args.stdin_format.kind(),
+        base_off,
+        config: config.path.is_some().then_some(config),
     };
     let outcome = scan(&engine, &roots, &options);
 
@@ -156,6 +227,8 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         exit::ERROR
     } else if args
         .fail_on
+        .or(options.config.as_ref().and_then(|c| c.fail_on))
+        .unwrap_or(cli::FailOn::Error)
         .threshold()
         .is_some_and(|t| outcome.findings().any(|(_, f)| f.severity >= t))
     {
@@ -166,13 +239,17 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
 }
 
 /// What `scan` needs besides the engine and the paths.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct ScanOptions {
     pub threads: usize,
     pub max_file_size: u64,
     pub jsonl: load::jsonl::Fields,
     /// How to read standard input when a path is `-`.
     pub stdin: load::Kind,
+    /// Packs loaded but off unless an override switches them on.
+    pub base_off: Vec<String>,
+    /// Excludes and per-file overrides.
+    pub config: Option<config::Config>,
 }
 
 impl Default for ScanOptions {
@@ -182,6 +259,8 @@ impl Default for ScanOptions {
             max_file_size: load::DEFAULT_MAX_FILE_SIZE,
             jsonl: load::jsonl::Fields::default(),
             stdin: load::Kind::Text,
+            base_off: Vec::new(),
+            config: None,
         }
     }
 }
@@ -190,10 +269,17 @@ impl Default for ScanOptions {
 /// the outcome sorted by path.
 pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcome {
     let collected = Mutex::new(Outcome::default());
-    let add = |loaded: Result<load::Document, load::InputProblem>| {
+    let add = |loaded: Result<load::Document, load::InputProblem>, path: &Path| {
         let (report, problems, counted) = match loaded {
             Ok(doc) => {
-                let checked = engine.check(&doc);
+                let profile = match &options.config {
+                    Some(config) => config.profile(path, &options.base_off),
+                    None => matcher::Profile {
+                        off_packs: options.base_off.iter().cloned().collect(),
+                        ..matcher::Profile::default()
+                    },
+                };
+                let checked = engine.check_with(&doc, &profile);
                 let report = (!checked.findings.is_empty()).then(|| FileReport {
                     path: doc.path,
                     source: doc.source,
@@ -213,10 +299,12 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
     let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
         roots.iter().partition(|p| p.as_os_str() == "-");
     if !stdin.is_empty() {
-        read_stdin(options, &add);
+        read_stdin(options, &|d| add(d, Path::new("-")));
     }
     let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
     discover::walk(&paths, options.threads, &|found| match found {
+        discover::Found::File { path, .. }
+            if options.config.as_ref().is_some_and(|c| c.excludes(&path)) => {}
         discover::Found::File { path, display } => {
             if load::Kind::of(&path) == Some(load::Kind::Jsonl) {
                 match std::fs::File::open(&path) {
@@ -227,26 +315,35 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                             &display,
                             &options.jsonl,
                             options.max_file_size,
-                            &mut |d| add(d),
+                            &mut |d| add(d, &path),
                         );
                     }
-                    Err(e) => add(Err(load::InputProblem {
-                        path: display,
-                        message: format!("cannot read: {e}"),
-                        span: None,
-                        source: None,
-                    })),
+                    Err(e) => add(
+                        Err(load::InputProblem {
+                            path: display,
+                            message: format!("cannot read: {e}"),
+                            span: None,
+                            source: None,
+                        }),
+                        &path,
+                    ),
                 }
             } else {
-                add(load::load_file(&path, &display, options.max_file_size));
+                add(
+                    load::load_file(&path, &display, options.max_file_size),
+                    &path,
+                );
             }
         }
-        discover::Found::Error { display, message } => add(Err(load::InputProblem {
-            path: display,
-            message,
-            span: None,
-            source: None,
-        })),
+        discover::Found::Error { display, message } => add(
+            Err(load::InputProblem {
+                path: display,
+                message,
+                span: None,
+                source: None,
+            }),
+            Path::new(""),
+        ),
     });
     let mut outcome = collected.into_inner().unwrap_or_else(|e| e.into_inner());
     outcome

@@ -114,12 +114,12 @@ pub(super) fn fields(source: &str, block: &Block) -> Result<Vec<Region>, (String
         if strings.is_empty() {
             continue;
         }
-        // Where to look for the value's text: its own span, else the whole block.
+        // Look for the value's text from where the value starts (a sequence's
+        // span may cover only its opening bracket) to the end of the block.
         let area = value
             .span
-            .clone()
-            .filter(|s| s.end > s.start)
-            .unwrap_or(block.content.clone());
+            .as_ref()
+            .map_or(block.content.clone(), |s| s.start..block.content.end);
         let mut cursor = area.start;
         let mut segments = Vec::new();
         for s in strings {
@@ -138,11 +138,18 @@ pub(super) fn fields(source: &str, block: &Block) -> Result<Vec<Region>, (String
                     cursor = start + s.len();
                 }
                 // Escaped or folded scalars: the decoded text stands for the whole value.
-                None => segments.push(Segment {
-                    src: area.clone(),
-                    text: Some(s.to_string()),
-                    gap,
-                }),
+                None => {
+                    let src = value
+                        .span
+                        .clone()
+                        .filter(|s| s.end > s.start)
+                        .unwrap_or(area.clone());
+                    segments.push(Segment {
+                        src,
+                        text: Some(s.to_string()),
+                        gap,
+                    });
+                }
             }
         }
         if key == "title" {

@@ -10,7 +10,9 @@ use std::rc::Rc;
 
 use super::contact::{self, Contact};
 use super::{Engine, Script, is_clitic_prefix};
-use crate::finding::Finding;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::finding::{Finding, Severity};
 use crate::load::Document;
 use crate::normalize::Folded;
 use crate::pack::{Check, Node, NodeId, Rule, RuleKind, Side};
@@ -54,10 +56,47 @@ struct RegionEval<'e> {
     cache: Vec<OnceCell<Hits<'e>>>,
 }
 
+/// Which rules run on one document, and at what severity (from the
+/// configuration's overrides). The default runs every rule as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Profile {
+    /// Packs switched off.
+    pub off_packs: BTreeSet<String>,
+    /// Per-rule severity; `None` switches the rule off.
+    pub severity: BTreeMap<String, Option<Severity>>,
+}
+
+impl Profile {
+    /// The severity `rule` runs at, or `None` when it is off.
+    pub fn severity_of(&self, rule: &Rule) -> Option<Severity> {
+        let pack = rule.id.split('/').next().unwrap_or_default();
+        if self.off_packs.contains(pack) {
+            return None;
+        }
+        match self.severity.get(&rule.id) {
+            Some(level) => *level,
+            None => Some(rule.severity),
+        }
+    }
+}
+
 impl Engine {
     /// Runs every active rule on `doc`.
     pub fn check(&self, doc: &Document) -> Checked {
-        let wanted = |name: &str| self.rules().any(|r| r.scope.iter().any(|s| s.admits(name)));
+        self.check_with(doc, &Profile::default())
+    }
+
+    /// Runs the rules `profile` leaves on, at the severities it sets.
+    pub fn check_with(&self, doc: &Document, profile: &Profile) -> Checked {
+        let active: Vec<(&Rule, Severity)> = self
+            .rules()
+            .filter_map(|r| profile.severity_of(r).map(|s| (r, s)))
+            .collect();
+        let wanted = |name: &str| {
+            active
+                .iter()
+                .any(|(r, _)| r.scope.iter().any(|s| s.admits(name)))
+        };
         let regions: Vec<RegionEval<'_>> = doc
             .regions
             .iter()
@@ -68,7 +107,7 @@ impl Engine {
         // both outlive this call.
         let mut out = Vec::new();
         let mut lines: Option<LineIndex> = None;
-        for rule in self.rules() {
+        for &(rule, severity) in &active {
             let scoped: Vec<&RegionEval<'_>> = regions
                 .iter()
                 .filter(|r| rule.scope.iter().any(|s| s.admits(r.name)))
@@ -78,7 +117,7 @@ impl Engine {
             {
                 continue;
             }
-            self.apply(rule, &scoped, doc, &mut lines, &mut out);
+            self.apply(rule, severity, &scoped, doc, &mut lines, &mut out);
         }
         out.sort_by(|a, b| {
             (a.span.start, &a.rule, a.span.end).cmp(&(b.span.start, &b.rule, b.span.end))
@@ -250,6 +289,7 @@ impl Engine {
     fn apply<'e>(
         &'e self,
         rule: &'e Rule,
+        severity: Severity,
         regions: &[&RegionEval<'e>],
         doc: &Document,
         lines: &mut Option<LineIndex>,
@@ -265,7 +305,7 @@ impl Engine {
             let _ = region;
             out.push(Finding {
                 rule: rule.id.clone(),
-                severity: rule.severity,
+                severity,
                 span,
                 line,
                 column,

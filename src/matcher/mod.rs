@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use crate::pack::{Node, NodeId, Pack, Rule, RuleKind};
 
-pub use eval::{Checked, quote as quote_text};
+pub use eval::{Checked, Profile, quote as quote_text};
 
 /// Size allowed for the combined RegexSet of every active pack.
 const REGEX_SET_SIZE_LIMIT: usize = 64 << 20;

@@ -1,0 +1,440 @@
+//! `clearance.yaml`: the team's settings, found upward from the scanned path.
+//!
+//! Parsed strictly (unknown keys are errors that point into the file), then
+//! resolved against the command line: flags win over the file, and the
+//! file wins over built-in defaults. Per-glob `overrides` become a
+//! [`Profile`] for each document.
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::finding::Severity;
+use crate::matcher::Profile;
+use crate::yaml::{self, span_of};
+
+/// File names looked for, in each directory from the scanned path upward.
+pub const FILE_NAMES: &[&str] = &["clearance.yaml", "clearance.yml", ".clearance.yaml"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    publisher: Option<Publisher>,
+    #[serde(default)]
+    packs: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+    #[serde(default)]
+    fail_on: Option<Spanned<FailOnValue>>,
+    #[serde(default)]
+    max_file_size: Option<u64>,
+    #[serde(default)]
+    jsonl: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum FailOnValue {
+    Error,
+    Warning,
+    Info,
+    None,
+}
+
+/// The publisher the articles are checked for.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub domains: Vec<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    files: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    packs: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<String, Spanned<Level>>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+/// A configuration error, pointing into the file.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(clearance::config))]
+pub struct ConfigError {
+    pub message: String,
+    #[source_code]
+    pub source_code: NamedSource<String>,
+    #[label("here")]
+    pub span: Option<SourceSpan>,
+    #[help]
+    pub help: Option<String>,
+}
+
+/// A loaded configuration.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file it came from; `None` for the built-in defaults.
+    pub path: Option<PathBuf>,
+    /// Where relative paths and globs in the file are anchored.
+    pub dir: PathBuf,
+    pub publisher: Publisher,
+    /// Packs to run (built-in names, or paths resolved against `dir`);
+    /// `None`: every built-in pack.
+    pub packs: Option<Vec<String>>,
+    exclude: Option<GlobSet>,
+    overrides: Vec<Override>,
+    pub fail_on: Option<crate::cli::FailOn>,
+    pub max_file_size: Option<u64>,
+    /// `ROLE=FIELD` settings for JSON lines.
+    pub jsonl: Vec<String>,
+}
+
+#[derive(Debug)]
+struct Override {
+    files: GlobSet,
+    /// `+name` adds a pack, `-name` (or a bare name) ... see `apply`.
+    add: Vec<String>,
+    remove: Vec<String>,
+    severity: BTreeMap<String, Option<Severity>>,
+}
+
+impl Config {
+    /// Looks for a config file in `start` (or its directory) and each parent.
+    pub fn find(start: &Path) -> Option<PathBuf> {
+        let abs = std::path::absolute(start).ok()?;
+        let mut dir = if abs.is_dir() {
+            Some(abs.as_path())
+        } else {
+            abs.parent()
+        };
+        while let Some(d) = dir {
+            for name in FILE_NAMES {
+                let candidate = d.join(name);
+                if candidate.is_file() {
+                    return Some(candidate);
+                }
+            }
+            dir = d.parent();
+        }
+        None
+    }
+
+    /// Reads and checks a config file.
+    pub fn load(path: &Path) -> Result<Config, crate::Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(path, &text).map_err(|e| crate::Error::Config(Box::new(e)))
+    }
+
+    /// Parses config text; `path` names it in errors and anchors relative paths.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let origin = path.display().to_string();
+        let err = |span: Option<Range<usize>>, message: String, help: Option<&str>| ConfigError {
+            message,
+            source_code: NamedSource::new(&origin, text.to_string()).with_language("yaml"),
+            span: span.map(|r| SourceSpan::from(r.start..r.end)),
+            help: help.map(str::to_string),
+        };
+        let raw: RawConfig = if text.trim().is_empty() {
+            RawConfig {
+                publisher: None,
+                packs: None,
+                exclude: Vec::new(),
+                overrides: Vec::new(),
+                fail_on: None,
+                max_file_size: None,
+                jsonl: BTreeMap::new(),
+            }
+        } else {
+            yaml::parse(text).map_err(|e| err(e.span, e.message, None))?
+        };
+        let dir = std::path::absolute(path)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+
+        let packs = match raw.packs {
+            None => None,
+            Some(list) => Some(
+                list.iter()
+                    .map(|p| {
+                        resolve_pack(&dir, &p.value).ok_or_else(|| {
+                            err(
+                                span_of(p),
+                                format!(
+                                    "`{}` is neither a built-in pack nor an existing file",
+                                    p.value
+                                ),
+                                Some("built-in packs: see `clearance rules list`"),
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        let exclude = if raw.exclude.is_empty() {
+            None
+        } else {
+            Some(globs(&raw.exclude).map_err(|(span, m)| err(span, m, None))?)
+        };
+        let mut overrides = Vec::new();
+        for o in &raw.overrides {
+            if o.files.value.is_empty() {
+                return Err(err(span_of(&o.files), "`files` is empty".to_string(), None));
+            }
+            let files = globs(&o.files.value).map_err(|(span, m)| err(span, m, None))?;
+            let (mut add, mut remove) = (Vec::new(), Vec::new());
+            for p in &o.packs {
+                let v = p.value.trim();
+                let (list, name) = match v.strip_prefix('-') {
+                    Some(name) => (&mut remove, name),
+                    None => (&mut add, v.strip_prefix('+').unwrap_or(v)),
+                };
+                let resolved = resolve_pack(&dir, name.trim()).ok_or_else(|| {
+                    err(
+                        span_of(p),
+                        format!("`{name}` is neither a built-in pack nor an existing file"),
+                        Some("write +NAME to add a pack for these files, -NAME to remove one"),
+                    )
+                })?;
+                list.push(resolved);
+            }
+            let severity = o
+                .severity
+                .iter()
+                .map(|(rule, level)| {
+                    let s = match level.value {
+                        Level::Error => Some(Severity::Error),
+                        Level::Warning => Some(Severity::Warning),
+                        Level::Info => Some(Severity::Info),
+                        Level::Off => None,
+                    };
+                    (rule.clone(), s)
+                })
+                .collect();
+            overrides.push(Override {
+                files,
+                add,
+                remove,
+                severity,
+            });
+        }
+        let mut jsonl = Vec::new();
+        for (role, field) in &raw.jsonl {
+            let spec = format!("{role}={}", field.value);
+            crate::load::jsonl::Fields::default()
+                .set(&spec)
+                .map_err(|m| err(span_of(field), m, None))?;
+            jsonl.push(spec);
+        }
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            dir,
+            publisher: raw.publisher.unwrap_or_default(),
+            packs,
+            exclude,
+            overrides,
+            fail_on: raw.fail_on.map(|f| match f.value {
+                FailOnValue::Error => crate::cli::FailOn::Error,
+                FailOnValue::Warning => crate::cli::FailOn::Warning,
+                FailOnValue::Info => crate::cli::FailOn::Info,
+                FailOnValue::None => crate::cli::FailOn::None,
+            }),
+            max_file_size: raw.max_file_size,
+            jsonl,
+        })
+    }
+
+    /// Packs that only overrides add (they must be loaded, but start off).
+    pub fn override_packs(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .overrides
+            .iter()
+            .flat_map(|o| o.add.iter().cloned())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Rule ids the overrides name, to check against the loaded packs.
+    pub fn named_rules(&self) -> impl Iterator<Item = &str> {
+        self.overrides
+            .iter()
+            .flat_map(|o| o.severity.keys().map(String::as_str))
+    }
+
+    fn relative<'a>(&self, path: &'a Path) -> std::borrow::Cow<'a, Path> {
+        match std::path::absolute(path) {
+            Ok(abs) => match abs.strip_prefix(&self.dir) {
+                Ok(rel) => std::borrow::Cow::Owned(rel.to_path_buf()),
+                Err(_) => std::borrow::Cow::Borrowed(path),
+            },
+            Err(_) => std::borrow::Cow::Borrowed(path),
+        }
+    }
+
+    /// Is `path` excluded by the `exclude` globs?
+    pub fn excludes(&self, path: &Path) -> bool {
+        self.exclude
+            .as_ref()
+            .is_some_and(|g| g.is_match(self.relative(path)))
+    }
+
+    /// The profile for a file: `base_off` are packs loaded but not active by
+    /// default (added only by overrides); the matching overrides apply in order.
+    pub fn profile(&self, path: &Path, base_off: &[String]) -> Profile {
+        let mut profile = Profile::default();
+        profile.off_packs.extend(base_off.iter().cloned());
+        if self.overrides.is_empty() {
+            return profile;
+        }
+        let rel = self.relative(path);
+        for o in self.overrides.iter().filter(|o| o.files.is_match(&rel)) {
+            for name in &o.add {
+                profile.off_packs.remove(name);
+            }
+            profile.off_packs.extend(o.remove.iter().cloned());
+            profile
+                .severity
+                .extend(o.severity.iter().map(|(k, v)| (k.clone(), *v)));
+        }
+        profile
+    }
+}
+
+/// A pack spec from the file: a built-in name stays a name; anything else
+/// must be a file or directory, resolved against the config's directory.
+fn resolve_pack(dir: &Path, spec: &str) -> Option<String> {
+    let spec = spec.trim();
+    if crate::pack::builtin_names().any(|n| n == spec) {
+        return Some(spec.to_string());
+    }
+    let path = dir.join(spec);
+    path.exists().then(|| path.display().to_string())
+}
+
+/// Compiles globs; a pattern without `/` matches at any depth.
+fn globs(patterns: &[Spanned<String>]) -> Result<GlobSet, (Option<Range<usize>>, String)> {
+    let mut set = GlobSetBuilder::new();
+    for p in patterns {
+        let text = p.value.trim().trim_start_matches("./");
+        let text = if text.contains('/') {
+            text.to_string()
+        } else {
+            format!("**/{text}")
+        };
+        let glob = globset::GlobBuilder::new(&text)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| (span_of(p), format!("invalid glob: {}", e.kind())))?;
+        set.add(glob);
+        // `dir/**` should also match `dir` itself being passed as a path prefix.
+        if let Some(stem) = text.strip_suffix("/**") {
+            set.add(
+                Glob::new(stem).map_err(|e| (span_of(p), format!("invalid glob: {}", e.kind())))?,
+            );
+        }
+    }
+    set.build()
+        .map_err(|e| (None, format!("invalid globs: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("/site/clearance.yaml"), text)
+    }
+
+    #[test]
+    fn full_config() {
+        let c = parse(
+            "publisher: { name: Kafr News, domains: [kafr-news.co.il], contact: rights@kafr-news.co.il }\n\
+             packs: [il-27a]\nexclude: [\"drafts/**\", \"*.tmp.md\"]\nfail_on: warning\nmax_file_size: 1000\n\
+             jsonl: { text: body }\n\
+             overrides:\n  - files: [\"wire/**\"]\n    packs: [-il-27a]\n    severity: { il-27a/notice-missing: warning }\n",
+        )
+        .unwrap();
+        assert_eq!(c.publisher.name.as_deref(), Some("Kafr News"));
+        assert_eq!(c.packs, Some(vec!["il-27a".to_string()]));
+        assert!(c.excludes(Path::new("/site/drafts/a.md")));
+        assert!(c.excludes(Path::new("/site/news/x.tmp.md")));
+        assert!(!c.excludes(Path::new("/site/news/a.md")));
+        assert_eq!(c.fail_on, Some(crate::cli::FailOn::Warning));
+        assert_eq!(c.jsonl, ["text=body"]);
+        let wire = c.profile(Path::new("/site/wire/afp.txt"), &[]);
+        assert!(wire.off_packs.contains("il-27a"));
+        assert_eq!(
+            wire.severity.get("il-27a/notice-missing"),
+            Some(&Some(Severity::Warning))
+        );
+        assert_eq!(
+            c.profile(Path::new("/site/news/a.txt"), &[]),
+            Profile::default()
+        );
+    }
+
+    #[test]
+    fn errors_point_at_the_value() {
+        let cases = [
+            ("fail_on: sometimes\n", "sometimes"),
+            ("packz: [il-27a]\n", "packz"),
+            ("packs: [no-such-pack]\n", "no-such-pack"),
+            ("exclude: [\"a/[\"]\n", "a/["),
+            (
+                "overrides:\n  - files: [\"x/**\"]\n    severity: { il-27a/notice-missing: loud }\n",
+                "loud",
+            ),
+        ];
+        for (text, at) in cases {
+            let e = parse(text).expect_err(text);
+            let span = e
+                .span
+                .unwrap_or_else(|| panic!("no span for {text:?}: {}", e.message));
+            let shown = &text[span.offset()..span.offset() + span.len().max(1)];
+            assert!(
+                at.starts_with(shown) || shown.contains(at),
+                "{text:?}: span shows {shown:?}; {}",
+                e.message
+            );
+        }
+    }
+
+    #[test]
+    fn found_upward() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        std::fs::write(dir.path().join("clearance.yaml"), "packs: [il-27a]\n").unwrap();
+        assert_eq!(
+            Config::find(&dir.path().join("a/b")).unwrap(),
+            dir.path().join("clearance.yaml")
+        );
+    }
+}
