@@ -25,6 +25,27 @@ pub enum Command {
     /// List, show and test rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Write a commented starter clearance.yaml.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The publisher's name.
+    #[arg(long, value_name = "NAME")]
+    pub publisher: Option<String>,
+    /// A domain the publisher owns (repeatable).
+    #[arg(long = "domain", value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+    /// The takedown contact (an e-mail address or contact page).
+    #[arg(long, value_name = "CONTACT")]
+    pub contact: Option<String>,
+    /// Where to write it.
+    #[arg(long, value_name = "FILE", default_value = "clearance.yaml")]
+    pub path: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -62,6 +83,19 @@ pub struct CheckArgs {
     /// [default: the config's `max_file_size`, else 64 MiB].
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
+
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Hide findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in this baseline file, then exit 0
+    /// (or 2 if some input could not be checked).
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
 
     /// Format of standard input, read when a PATH is `-`.
     #[arg(long, value_enum, default_value_t = StdinFormat::Text, value_name = "FORMAT")]

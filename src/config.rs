@@ -124,7 +124,7 @@ struct Override {
 impl Config {
     /// Looks for a config file in `start` (or its directory) and each parent.
     pub fn find(start: &Path) -> Option<PathBuf> {
-        let abs = std::path::absolute(start).ok()?;
+        let abs = absolute(start)?;
         let mut dir = if abs.is_dir() {
             Some(abs.as_path())
         } else {
@@ -173,8 +173,7 @@ impl Config {
         } else {
             yaml::parse(text).map_err(|e| err(e.span, e.message, None))?
         };
-        let dir = std::path::absolute(path)
-            .ok()
+        let dir = absolute(path)
             .and_then(|p| p.parent().map(Path::to_path_buf))
             .unwrap_or_default();
 
@@ -270,16 +269,35 @@ impl Config {
         })
     }
 
-    /// Packs that only overrides add (they must be loaded, but start off).
+    /// Pack specs (names or paths) that overrides add or remove.
     pub fn override_packs(&self) -> Vec<String> {
         let mut out: Vec<String> = self
             .overrides
             .iter()
-            .flat_map(|o| o.add.iter().cloned())
+            .flat_map(|o| o.add.iter().chain(&o.remove).cloned())
             .collect();
         out.sort();
         out.dedup();
         out
+    }
+
+    /// Replaces pack specs in overrides by the names of the packs they load.
+    pub fn resolve_names(&mut self, names: &std::collections::HashMap<String, Vec<String>>) {
+        let map = |list: &mut Vec<String>| {
+            *list = list
+                .iter()
+                .flat_map(|spec| {
+                    names
+                        .get(spec)
+                        .cloned()
+                        .unwrap_or_else(|| vec![spec.clone()])
+                })
+                .collect();
+        };
+        for o in &mut self.overrides {
+            map(&mut o.add);
+            map(&mut o.remove);
+        }
     }
 
     /// Rule ids the overrides name, to check against the loaded packs.
@@ -289,13 +307,14 @@ impl Config {
             .flat_map(|o| o.severity.keys().map(String::as_str))
     }
 
-    fn relative<'a>(&self, path: &'a Path) -> std::borrow::Cow<'a, Path> {
-        match std::path::absolute(path) {
-            Ok(abs) => match abs.strip_prefix(&self.dir) {
-                Ok(rel) => std::borrow::Cow::Owned(rel.to_path_buf()),
-                Err(_) => std::borrow::Cow::Borrowed(path),
-            },
-            Err(_) => std::borrow::Cow::Borrowed(path),
+    /// `path` relative to the config's folder, or as given when it is outside.
+    fn relative(&self, path: &Path) -> PathBuf {
+        let Some(clean) = absolute(path) else {
+            return path.to_path_buf();
+        };
+        match clean.strip_prefix(&self.dir) {
+            Ok(rel) => rel.to_path_buf(),
+            Err(_) => path.to_path_buf(),
         }
     }
 
@@ -326,6 +345,83 @@ impl Config {
         }
         profile
     }
+}
+
+/// The text `clearance init` writes: every setting, commented.
+pub fn starter(name: Option<&str>, domains: &[String], contact: Option<&str>) -> String {
+    // JSON strings are valid YAML double-quoted scalars.
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
+    let name = name.map_or_else(|| "\"\"  # e.g. \"Kafr News\"".to_string(), quote);
+    let domains = if domains.is_empty() {
+        "[]  # e.g. [\"kafr-news.co.il\"]".to_string()
+    } else {
+        format!(
+            "[{}]",
+            domains
+                .iter()
+                .map(|d| quote(d))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let contact = contact.map_or_else(
+        || "\"\"  # e.g. \"copyright@kafr-news.co.il\"".to_string(),
+        quote,
+    );
+    let packs: Vec<&str> = crate::pack::builtin_names().collect();
+    format!(
+        "# Clearance configuration. `clearance check` finds this file in the scanned
+# directory or any parent. `clearance rules list` shows every rule.
+
+# Who publishes these articles.
+publisher:
+  name: {name}
+  domains: {domains}
+  contact: {contact}
+
+# Packs to run: built-in names, or YAML pack files and folders relative to
+# this file. Remove the key to run every built-in pack.
+packs: [{packs}]
+
+# Files never checked. Globs are relative to this file; a glob without \"/\"
+# matches at any depth.
+exclude:
+  - \"drafts/**\"
+
+# Exit with 1 when a finding is at or above: error, warning, info or none.
+fail_on: error
+
+# Files larger than this (bytes) are reported and skipped.
+# max_file_size: 67108864
+
+# JSON-lines field names, when a dump does not use text/html/title/source/url.
+# jsonl: {{ text: body, title: headline }}
+
+# Settings for some files only: \"+pack\" adds a pack, \"-pack\" removes one;
+# severity is error, warning, info or off.
+# overrides:
+#   - files: [\"wire/**\"]
+#     severity: {{ il-27a/notice-missing: warning }}
+",
+        packs = packs.join(", ")
+    )
+}
+
+/// An absolute path with `.` and `..` resolved lexically (without touching
+/// the file system, so it works for paths that do not exist yet).
+fn absolute(path: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(path).ok()?;
+    let mut clean = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    Some(clean)
 }
 
 /// A pack spec from the file: a built-in name stays a name; anything else
@@ -425,6 +521,22 @@ mod tests {
                 e.message
             );
         }
+    }
+
+    #[test]
+    fn starter_config_loads() {
+        let text = starter(
+            Some("Kafr \"News\""),
+            &["kafr-news.co.il".to_string()],
+            Some("rights@kafr-news.co.il"),
+        );
+        let c = parse(&text).unwrap();
+        assert_eq!(c.publisher.name.as_deref(), Some("Kafr \"News\""));
+        assert_eq!(c.publisher.domains, ["kafr-news.co.il"]);
+        assert_eq!(c.fail_on, Some(crate::cli::FailOn::Error));
+        assert!(c.excludes(Path::new("/site/drafts/x.md")));
+        let blank = parse(&starter(None, &[], None)).unwrap();
+        assert_eq!(blank.publisher.name.as_deref(), Some(""));
     }
 
     #[test]

@@ -20,8 +20,11 @@ pub mod load;
 pub mod matcher;
 pub mod normalize;
 pub mod pack;
+pub mod progress;
 pub mod report;
 pub mod source;
+pub mod suppress;
+pub mod write;
 mod yaml;
 
 use std::io::{self, IsTerminal, Write};
@@ -33,7 +36,7 @@ pub use finding::{Finding, Severity};
 pub use matcher::Engine;
 pub use pack::Pack;
 
-use cli::{CheckArgs, Cli, ColorChoice, Command, PackArgs, RulesCommand};
+use cli::{CheckArgs, Cli, ColorChoice, Command, InitArgs, PackArgs, RulesCommand};
 use report::{FileReport, Outcome, Style};
 
 /// Exit codes.
@@ -51,12 +54,15 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match cli.command {
         Command::Check(args) => check(&args, out, err),
         Command::Rules(cmd) => rules(cmd, out),
+        Command::Init(args) => init(&args, out),
     };
     match result {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => exit::CLEAN,
         Err(e) => {
-            let _ = writeln!(err, "{:?}", miette::Report::new(e));
+            let color = io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let _ = report::write_error(&e, Style { color, width: 100 }, err);
             exit::ERROR
         }
     }
@@ -152,7 +158,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
     } else {
         args.paths.clone()
     };
-    let config = resolve_config(args, &roots)?;
+    let mut config = resolve_config(args, &roots)?;
     // Active by default: the config's packs (or every built-in one), then --pack.
     let mut specs: Vec<String> = match (&config.packs, args.packs.no_default_packs) {
         (_, true) => Vec::new(),
@@ -169,12 +175,18 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
     // Packs that only overrides switch on: loaded, but off by default.
     let mut packs = active;
     let mut base_off = Vec::new();
-    for extra in load_pack_specs(&config.override_packs())? {
-        if packs.iter().all(|p| p.name != extra.name) {
-            base_off.push(extra.name.clone());
-            packs.push(extra);
+    let mut spec_names = std::collections::HashMap::new();
+    for spec in config.override_packs() {
+        let loaded = load_pack_specs(std::iter::once(&spec))?;
+        spec_names.insert(spec, loaded.iter().map(|p| p.name.clone()).collect());
+        for extra in loaded {
+            if packs.iter().all(|p| p.name != extra.name) {
+                base_off.push(extra.name.clone());
+                packs.push(extra);
+            }
         }
     }
+    config.resolve_names(&spec_names);
     let engine = Engine::new(packs)?;
     if let Some(unknown) = config
         .named_rules()
@@ -209,6 +221,8 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         stdin: args.stdin_format.kind(),
         base_off,
         config: config.path.is_some().then_some(config),
+        baseline: args.baseline.as_deref().map(read_baseline).transpose()?,
+        progress: progress::Progress::wanted(),
     };
     let outcome = scan(&engine, &roots, &options);
 
@@ -219,9 +233,39 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
             io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let style = Style { color, width: 100 };
-    report::write(args.format, &outcome, style, out, err).map_err(io_err)?;
-    out.flush().map_err(io_err)?;
+    if let Some(path) = &args.write_baseline {
+        write_baseline(path, &outcome)?;
+        writeln!(
+            err,
+            "clearance: recorded {} findings in {}",
+            outcome.total(),
+            path.display()
+        )
+        .map_err(io_err)?;
+        return Ok(if outcome.problems.is_empty() {
+            exit::CLEAN
+        } else {
+            exit::ERROR
+        });
+    }
+    let style = Style {
+        color: color && args.output.is_none(),
+        width: 100,
+    };
+    match &args.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            report::write(args.format, &outcome, style, &mut buf, err).map_err(io_err)?;
+            write::atomic(path, &buf).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        None => {
+            report::write(args.format, &outcome, style, out, err).map_err(io_err)?;
+            out.flush().map_err(io_err)?;
+        }
+    }
 
     Ok(if !outcome.problems.is_empty() {
         exit::ERROR
@@ -238,6 +282,47 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
     })
 }
 
+fn read_baseline(path: &Path) -> Result<suppress::Baseline, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let baseline: suppress::Baseline = serde_json::from_str(&text)
+        .map_err(|e| Error::Usage(format!("{}: not a Clearance baseline: {e}", path.display())))?;
+    if baseline.version != 1 {
+        return Err(Error::Usage(format!(
+            "{}: baseline version {} is not supported",
+            path.display(),
+            baseline.version
+        )));
+    }
+    Ok(baseline)
+}
+
+fn write_baseline(path: &Path, outcome: &Outcome) -> Result<(), Error> {
+    let mut findings: Vec<suppress::BaselineEntry> = outcome
+        .findings()
+        .filter(|(_, f)| f.rule != suppress::UNUSED)
+        .map(|(file, f)| suppress::BaselineEntry {
+            path: file.path.clone(),
+            rule: f.rule.clone(),
+            fingerprint: suppress::fingerprint(&f.rule, &file.path, &file.source[f.span.clone()]),
+            message: f.message.clone(),
+        })
+        .collect();
+    findings.sort();
+    let baseline = suppress::Baseline {
+        version: 1,
+        findings,
+    };
+    let mut text = serde_json::to_vec_pretty(&baseline).map_err(|e| Error::Usage(e.to_string()))?;
+    text.push(b'\n');
+    write::atomic(path, &text).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// What `scan` needs besides the engine and the paths.
 #[derive(Debug)]
 pub struct ScanOptions {
@@ -250,6 +335,10 @@ pub struct ScanOptions {
     pub base_off: Vec<String>,
     /// Excludes and per-file overrides.
     pub config: Option<config::Config>,
+    /// Known findings to hide.
+    pub baseline: Option<suppress::Baseline>,
+    /// Draw a progress counter on standard error.
+    pub progress: bool,
 }
 
 impl Default for ScanOptions {
@@ -261,6 +350,8 @@ impl Default for ScanOptions {
             stdin: load::Kind::Text,
             base_off: Vec::new(),
             config: None,
+            baseline: None,
+            progress: false,
         }
     }
 }
@@ -269,8 +360,9 @@ impl Default for ScanOptions {
 /// the outcome sorted by path.
 pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcome {
     let collected = Mutex::new(Outcome::default());
+    let progress = progress::Progress::start(options.progress);
     let add = |loaded: Result<load::Document, load::InputProblem>, path: &Path| {
-        let (report, problems, counted) = match loaded {
+        let (report, problems, baselined, counted) = match loaded {
             Ok(doc) => {
                 let profile = match &options.config {
                     Some(config) => config.profile(path, &options.base_off),
@@ -279,19 +371,30 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                         ..matcher::Profile::default()
                     },
                 };
-                let checked = engine.check_with(&doc, &profile);
-                let report = (!checked.findings.is_empty()).then(|| FileReport {
+                let mut findings = engine.check_with(&doc, &profile).findings;
+                suppress::apply(
+                    &mut findings,
+                    &suppress::directives(&doc, doc.kind),
+                    &doc.source,
+                );
+                let baselined = options
+                    .baseline
+                    .as_ref()
+                    .map_or(0, |b| b.filter(&doc.path, &doc.source, &mut findings));
+                let report = (!findings.is_empty()).then(|| FileReport {
                     path: doc.path,
                     source: doc.source,
                     origin: doc.origin,
                     line_base: doc.line_base,
-                    findings: checked.findings,
+                    findings,
                 });
-                (report, doc.problems, true)
+                (report, doc.problems, baselined, true)
             }
-            Err(problem) => (None, vec![problem], false),
+            Err(problem) => (None, vec![problem], 0, false),
         };
+        progress.tick();
         let mut all = collected.lock().unwrap_or_else(|e| e.into_inner());
+        all.baselined += baselined;
         all.files += usize::from(counted);
         all.reports.extend(report);
         all.problems.extend(problems);
@@ -345,6 +448,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
             Path::new(""),
         ),
     });
+    progress.finish();
     let mut outcome = collected.into_inner().unwrap_or_else(|e| e.into_inner());
     outcome
         .reports
@@ -452,6 +556,26 @@ fn rules(cmd: RulesCommand, out: &mut dyn Write) -> Result<u8, Error> {
             })
         }
     }
+}
+
+fn init(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Error> {
+    if args.path.exists() && !args.force {
+        return Err(Error::Usage(format!(
+            "{} already exists (use --force to replace it)",
+            args.path.display()
+        )));
+    }
+    let text = config::starter(
+        args.publisher.as_deref(),
+        &args.domains,
+        args.contact.as_deref(),
+    );
+    write::atomic(&args.path, text.as_bytes()).map_err(|source| Error::Io {
+        path: args.path.clone(),
+        source,
+    })?;
+    writeln!(out, "wrote {}", args.path.display()).map_err(io_err)?;
+    Ok(exit::CLEAN)
 }
 
 fn first_line(s: &str) -> &str {

@@ -106,7 +106,16 @@ pub(super) fn fields(source: &str, block: &Block) -> Result<Vec<Region>, (String
     }
     let mut regions = Vec::new();
     for (key, value) in values {
-        let strings: Vec<&str> = match &value.json {
+        // `clearance: { ignore: [...] }` suppresses rules file-wide; it is kept
+        // as a region no rule reads, so `suppress` can find it with its spans.
+        let (key, json) = match (key.as_str(), &value.json) {
+            ("clearance", serde_json::Value::Object(map)) => match map.get("ignore") {
+                Some(ignore) => (crate::suppress::FRONT_MATTER_REGION.to_string(), ignore),
+                None => continue,
+            },
+            _ => (format!("front_matter.{key}"), &value.json),
+        };
+        let strings: Vec<&str> = match json {
             serde_json::Value::String(s) => vec![s.as_str()],
             serde_json::Value::Array(items) => items.iter().filter_map(|i| i.as_str()).collect(),
             _ => Vec::new(),
@@ -152,10 +161,10 @@ pub(super) fn fields(source: &str, block: &Block) -> Result<Vec<Region>, (String
                 }
             }
         }
-        if key == "title" {
+        if key == "front_matter.title" {
             regions.push(Region::new("title", segments.clone()));
         }
-        regions.push(Region::new(format!("front_matter.{key}"), segments));
+        regions.push(Region::new(key, segments));
     }
     Ok(regions)
 }

@@ -235,6 +235,7 @@ fn record(
         origin: Origin::Linear(vec![(0, start)]),
         encoding: "UTF-8",
         line_base: number - 1,
+        kind: super::Kind::Jsonl,
     })
 }
 

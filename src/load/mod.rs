@@ -39,6 +39,8 @@ pub struct Document {
     pub encoding: &'static str,
     /// Lines of the file before `source` (a JSON-lines record starts mid-file).
     pub line_base: usize,
+    /// What the document was read as.
+    pub kind: Kind,
 }
 
 /// A named part of a document.
@@ -199,6 +201,7 @@ pub fn from_source(display: &str, kind: Kind, source: String) -> Document {
         origin: decode::Origin::Same,
         encoding: "UTF-8",
         line_base: 0,
+        kind,
     }
 }
 

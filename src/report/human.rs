@@ -117,6 +117,7 @@ pub(super) fn handler(style: Style) -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(style.width)
+        .with_break_words(false)
         .with_context_lines(1)
 }
 
@@ -146,24 +147,30 @@ pub(super) fn findings(outcome: &Outcome, style: Style, out: &mut dyn Write) -> 
     );
     let infos = total - errors - warnings;
     let files_with = outcome.reports.len();
-    if total == 0 {
-        writeln!(
-            out,
-            "No findings in {} {}.",
+    let mut line = if total == 0 {
+        format!(
+            "No findings in {} {}",
             outcome.files,
             plural(outcome.files, "file", "files")
         )
     } else {
-        writeln!(
-            out,
-            "{total} {} ({errors} {}, {warnings} {}, {infos} info) in {files_with} of {} {}.",
+        format!(
+            "{total} {} ({errors} {}, {warnings} {}, {infos} info) in {files_with} of {} {}",
             plural(total, "finding", "findings"),
             plural(errors, "error", "errors"),
             plural(warnings, "warning", "warnings"),
             outcome.files,
             plural(outcome.files, "file", "files"),
         )
+    };
+    if outcome.baselined > 0 {
+        line.push_str(&format!(
+            "; {} known {} hidden by the baseline",
+            outcome.baselined,
+            plural(outcome.baselined, "finding", "findings")
+        ));
     }
+    writeln!(out, "{line}.")
 }
 
 pub(super) fn problems(outcome: &Outcome, style: Style, err: &mut dyn Write) -> io::Result<()> {

@@ -46,6 +46,8 @@ struct Summary {
     findings: usize,
     errors: usize,
     warnings: usize,
+    /// Findings hidden by `--baseline`.
+    baselined: usize,
 }
 
 pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
@@ -83,6 +85,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             findings: outcome.total(),
             errors: outcome.count(Severity::Error),
             warnings: outcome.count(Severity::Warning),
+            baselined: outcome.baselined,
         },
     };
     serde_json::to_writer(&mut *out, &doc)?;

@@ -32,6 +32,8 @@ pub struct Outcome {
     pub reports: Vec<FileReport>,
     /// Input that could not be checked, fully or in part.
     pub problems: Vec<InputProblem>,
+    /// Findings hidden because the baseline knows them.
+    pub baselined: usize,
 }
 
 impl Outcome {
@@ -57,6 +59,19 @@ impl Outcome {
 pub struct Style {
     pub color: bool,
     pub width: usize,
+}
+
+/// Writes an error that stopped the run (a bad pack, config or argument).
+pub fn write_error(
+    error: &dyn miette::Diagnostic,
+    style: Style,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    let mut rendered = String::new();
+    human::handler(style)
+        .render_report(&mut rendered, error)
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    err.write_all(rendered.as_bytes())
 }
 
 /// Writes findings (to `out`) and input problems (to `err`, or inside the
