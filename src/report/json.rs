@@ -61,9 +61,13 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 path: &file.path,
                 line: f.line,
                 column: f.column,
-                span: Span {
-                    start: f.span.start,
-                    end: f.span.end,
+                span: {
+                    // Spans index the decoded text; reports promise file bytes.
+                    let r = file.origin.range(&file.source, &f.span);
+                    Span {
+                        start: r.start,
+                        end: r.end,
+                    }
                 },
                 message: &f.message,
             })
