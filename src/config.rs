@@ -148,17 +148,19 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        Config::parse(path, &text).map_err(|e| crate::Error::Config(Box::new(e)))
+        Config::parse(path, &text).map_err(crate::Error::Config)
     }
 
     /// Parses config text; `path` names it in errors and anchors relative paths.
-    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Box<ConfigError>> {
         let origin = path.display().to_string();
-        let err = |span: Option<Range<usize>>, message: String, help: Option<&str>| ConfigError {
-            message,
-            source_code: NamedSource::new(&origin, text.to_string()).with_language("yaml"),
-            span: span.map(|r| SourceSpan::from(r.start..r.end)),
-            help: help.map(str::to_string),
+        let err = |span: Option<Range<usize>>, message: String, help: Option<&str>| {
+            Box::new(ConfigError {
+                message,
+                source_code: NamedSource::new(&origin, text.to_string()).with_language("yaml"),
+                span: span.map(|r| SourceSpan::from(r.start..r.end)),
+                help: help.map(str::to_string),
+            })
         };
         let raw: RawConfig = if text.trim().is_empty() {
             RawConfig {
@@ -465,7 +467,7 @@ fn globs(patterns: &[Spanned<String>]) -> Result<GlobSet, (Option<Range<usize>>,
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Config, ConfigError> {
+    fn parse(text: &str) -> Result<Config, Box<ConfigError>> {
         Config::parse(Path::new("/site/clearance.yaml"), text)
     }
 

@@ -381,7 +381,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                     .baseline
                     .as_ref()
                     .map_or(0, |b| b.filter(&doc.path, &doc.source, &mut findings));
-                let report = (!findings.is_empty()).then(|| FileReport {
+                let report = (!findings.is_empty()).then_some(FileReport {
                     path: doc.path,
                     source: doc.source,
                     origin: doc.origin,

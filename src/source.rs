@@ -108,7 +108,7 @@ impl SourceCode for DisplaySource {
             .saturating_sub(context_lines_before);
         let end_line = self
             .lines
-            .line_of(end.saturating_sub(usize::from(span.len() > 0)).max(start));
+            .line_of(end.saturating_sub(usize::from(!span.is_empty())).max(start));
         let last = (end_line + context_lines_after).min(self.lines.line_count() - 1);
         let from = self.lines.line_start(first);
         let to = if last + 1 < self.lines.line_count() {

@@ -212,7 +212,7 @@ mod tests {
         let r = d.origin.range(&d.text, &(at..at + 2));
         let slice = &bytes[r];
         assert!(
-            slice == b"27" || slice == b"2\07\0" || slice == b"\x002\x007",
+            slice == b"27" || slice == b"2\x007\x00" || slice == b"\x002\x007",
             "{slice:?}"
         );
     }

@@ -367,11 +367,12 @@ fn unicode(s: &str) -> (char, usize) {
     let Some(first) = hex(2) else {
         return (char::REPLACEMENT_CHARACTER, 2);
     };
-    if (0xD800..0xDC00).contains(&first) && s.get(6..8) == Some("\\u") {
-        if let Some(second) = hex(8).filter(|v| (0xDC00..0xE000).contains(v)) {
-            let c = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-            return (char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER), 12);
-        }
+    if (0xD800..0xDC00).contains(&first)
+        && s.get(6..8) == Some("\\u")
+        && let Some(second) = hex(8).filter(|v| (0xDC00..0xE000).contains(v))
+    {
+        let c = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+        return (char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER), 12);
     }
     (
         char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER),
