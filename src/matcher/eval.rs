@@ -392,7 +392,7 @@ impl Engine {
                             Some(region),
                         );
                         let label = format!(
-                            "«{}»: nothing required within {within} characters",
+                            "«{}»: nothing found within {within} characters",
                             quote(&doc.source[span.clone()])
                         );
                         report(Some(region), span, message, label);

@@ -21,7 +21,7 @@ const MAX_REGEXES: usize = 512;
 const BUILTIN_PLACEHOLDERS: &[&str] = &["match", "found", "expected"];
 /// Region names a scope may use (besides `all` and the dotted families).
 const REGION_NAMES: &[&str] = &["body", "title", "footer", "caption"];
-const REGION_FAMILIES: &[&str] = &["front_matter", "meta", "link"];
+const REGION_FAMILIES: &[&str] = &["front_matter", "meta", "link", "jsonld", "decoded"];
 
 type Result<T> = std::result::Result<T, Box<PackError>>;
 
