@@ -148,6 +148,12 @@ pub enum Format {
     Human,
     /// One versioned JSON object (see README).
     Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// GitHub Actions annotations (and a step summary table).
+    Github,
+    /// Counts per rule and per folder.
+    Summary,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

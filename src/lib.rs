@@ -225,6 +225,13 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         progress: progress::Progress::wanted(),
     };
     let outcome = scan(&engine, &roots, &options);
+    let mut rule_info: Vec<report::RuleInfo> = engine.rules().map(report::RuleInfo::of).collect();
+    rule_info.push(report::RuleInfo {
+        id: suppress::UNUSED.to_string(),
+        severity: Severity::Info,
+        title: "a suppression that silences nothing".to_string(),
+        help: Some("remove the directive, or fix the rule id it names".to_string()),
+    });
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -255,14 +262,15 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
     match &args.output {
         Some(path) => {
             let mut buf = Vec::new();
-            report::write(args.format, &outcome, style, &mut buf, err).map_err(io_err)?;
+            report::write(args.format, &outcome, &rule_info, style, &mut buf, err)
+                .map_err(io_err)?;
             write::atomic(path, &buf).map_err(|source| Error::Io {
                 path: path.clone(),
                 source,
             })?;
         }
         None => {
-            report::write(args.format, &outcome, style, out, err).map_err(io_err)?;
+            report::write(args.format, &outcome, &rule_info, style, out, err).map_err(io_err)?;
             out.flush().map_err(io_err)?;
         }
     }

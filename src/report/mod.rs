@@ -1,8 +1,11 @@
 //! Printers. Each takes the finished [`Outcome`] and a writer; none decides
 //! anything about exit codes or what to check.
 
+mod github;
 mod human;
 mod json;
+mod sarif;
+mod summary;
 
 use std::io::{self, Write};
 
@@ -54,6 +57,43 @@ impl Outcome {
     }
 }
 
+/// What printers need to know about a rule (SARIF lists them).
+#[derive(Clone, Debug)]
+pub struct RuleInfo {
+    pub id: String,
+    pub severity: Severity,
+    /// The message with placeholders elided.
+    pub title: String,
+    pub help: Option<String>,
+}
+
+impl RuleInfo {
+    pub fn of(rule: &crate::pack::Rule) -> RuleInfo {
+        let mut title = String::new();
+        let mut rest = rule.message.as_str();
+        while let Some(open) = rest.find('{') {
+            title.push_str(&rest[..open]);
+            match rest[open..].find('}') {
+                Some(close) => {
+                    title.push('…');
+                    rest = &rest[open + close + 1..];
+                }
+                None => {
+                    rest = &rest[open..];
+                    break;
+                }
+            }
+        }
+        title.push_str(rest);
+        RuleInfo {
+            id: rule.id.clone(),
+            severity: rule.severity,
+            title,
+            help: rule.help.clone(),
+        }
+    }
+}
+
 /// Printing options that only human output uses.
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
@@ -79,6 +119,7 @@ pub fn write_error(
 pub fn write(
     format: Format,
     outcome: &Outcome,
+    rules: &[RuleInfo],
     style: Style,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -89,5 +130,14 @@ pub fn write(
             human::findings(outcome, style, out)
         }
         Format::Json => json::write(outcome, out),
+        Format::Sarif => sarif::write(outcome, rules, out),
+        Format::Github => {
+            let summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty());
+            github::write(outcome, summary.as_deref().map(std::path::Path::new), out)
+        }
+        Format::Summary => {
+            human::problems(outcome, style, err)?;
+            summary::write(outcome, out)
+        }
     }
 }
