@@ -285,10 +285,10 @@ fn render(kind: usize, title: &str, paras: &[String], footer: &[String]) -> (Str
             (out, "md")
         }
         _ => {
-            let _ = write!(
+            let _ = writeln!(
                 out,
                 "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title>\
-                 <script>window.dataLayer=[];</script></head><body><nav><a href=\"/\">home</a></nav><article><h1>{title}</h1>\n"
+                 <script>window.dataLayer=[];</script></head><body><nav><a href=\"/\">home</a></nav><article><h1>{title}</h1>"
             );
             for p in paras {
                 let _ = writeln!(out, "<p>{p}</p>");
