@@ -95,7 +95,15 @@ pub fn decode(bytes: &[u8], declared: Option<&str>, tld: Option<&str>) -> Decode
             return with(encoding, bytes, 0);
         }
     }
-    if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded {
+            text: text.to_string(),
+            encoding: UTF_8,
+            origin: Origin::Same,
+            replaced: false,
+        };
+    }
+    if mostly_utf8(bytes) {
         return utf8(bytes);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);

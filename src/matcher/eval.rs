@@ -50,8 +50,8 @@ struct RegionEval<'e> {
     folded: Folded,
     /// Phrase hits per node, filled by the automaton pass.
     phrase_hits: Vec<Vec<Hit<'e>>>,
-    /// Which regex slots can match (from the RegexSet).
-    regex_hits: Vec<bool>,
+    /// Which regex slots can match (from the RegexSet), computed on first use.
+    regex_hits: OnceCell<Vec<bool>>,
     contacts: OnceCell<Vec<Contact>>,
     cache: Vec<OnceCell<Hits<'e>>>,
 }
@@ -143,22 +143,12 @@ impl Engine {
                 }
             }
         }
-        let regex_hits = match &self.regex_set {
-            Some(set) => {
-                let mut hits = vec![false; set.len()];
-                for i in set.matches(text).iter() {
-                    hits[i] = true;
-                }
-                hits
-            }
-            None => Vec::new(),
-        };
         let cache = (0..self.nodes.len()).map(|_| OnceCell::new()).collect();
         RegionEval {
             name,
             folded,
             phrase_hits,
-            regex_hits,
+            regex_hits: OnceCell::new(),
             contacts: OnceCell::new(),
             cache,
         }
@@ -210,8 +200,17 @@ impl Engine {
             Node::Regex { re, .. } => {
                 let slot =
                     self.regex_slot[node].unwrap_or_else(|| unreachable!("every regex has a slot"));
-                if !region.regex_hits[slot] {
-                    return Vec::new();
+                if let Some(set) = &self.regex_set {
+                    let possible = region.regex_hits.get_or_init(|| {
+                        let mut hits = vec![false; set.len()];
+                        for i in set.matches(text).iter() {
+                            hits[i] = true;
+                        }
+                        hits
+                    });
+                    if !possible[slot] {
+                        return Vec::new();
+                    }
                 }
                 regex_hits(re, text)
             }
@@ -418,17 +417,33 @@ fn regex_hits<'e>(re: &'e regex::Regex, text: &str) -> Vec<Hit<'e>> {
             })
             .collect();
     }
-    re.captures_iter(text)
-        .map(|c| Hit {
-            // A capture named `at` narrows the match (regexes have no look-around).
-            range: c
-                .name("at")
-                .or_else(|| c.get(0))
-                .map_or(0..0, |m| m.range()),
-            caps: named
-                .iter()
-                .filter_map(|&(i, name)| c.get(i).map(|m| (name, Cap::Span(m.range()))))
-                .collect(),
+    // Find matches with the fast engines first; resolve captures only inside
+    // each match (a capture search over a whole article is many times slower).
+    re.find_iter(text)
+        .map(|m| {
+            let (base, caps) = match re.captures(&text[m.range()]) {
+                Some(c) if c.get(0).is_some_and(|c0| c0.len() == m.len()) => (m.start(), c),
+                _ => match re.captures_at(text, m.start()) {
+                    Some(c) => (0, c),
+                    None => {
+                        return Hit {
+                            range: m.range(),
+                            caps: Vec::new(),
+                        };
+                    }
+                },
+            };
+            let shift = |r: Range<usize>| base + r.start..base + r.end;
+            Hit {
+                // A capture named `at` narrows the match (regexes have no look-around).
+                range: caps.name("at").map_or(m.range(), |at| shift(at.range())),
+                caps: named
+                    .iter()
+                    .filter_map(|&(i, name)| {
+                        caps.get(i).map(|c| (name, Cap::Span(shift(c.range()))))
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }

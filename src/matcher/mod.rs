@@ -19,6 +19,9 @@ pub use eval::{Checked, Profile, quote as quote_text};
 
 /// Size allowed for the combined RegexSet of every active pack.
 const REGEX_SET_SIZE_LIMIT: usize = 64 << 20;
+/// Below this many regexes a RegexSet pass costs more than it saves: each
+/// regex already skips text with its own literal prefilter.
+const REGEX_SET_MIN: usize = 8;
 
 /// Every active pack, ready to check documents. Build once, share across threads.
 #[derive(Debug)]
@@ -119,12 +122,11 @@ impl Engine {
                     })?,
             )
         };
-        let regex_set = if regex_patterns.is_empty() {
+        let regex_set = if regex_patterns.len() < REGEX_SET_MIN {
             None
         } else {
             Some(
                 RegexSetBuilder::new(&regex_patterns)
-                    .case_insensitive(true)
                     .size_limit(REGEX_SET_SIZE_LIMIT)
                     .build()
                     .map_err(|e| {

@@ -542,8 +542,9 @@ impl Compiler<'_> {
     }
 
     fn build_regex(&self, folded: &str, pattern: &Spanned<String>) -> Result<Regex> {
+        // No case-insensitive flag: the text is folded to lowercase and so are
+        // the pattern's literals; the flag would only make Unicode classes larger.
         RegexBuilder::new(folded)
-            .case_insensitive(true)
             .size_limit(REGEX_SIZE_LIMIT)
             .nest_limit(NEST_LIMIT)
             .build()
