@@ -134,6 +134,9 @@ pub enum RulesCommand {
         #[command(flatten)]
         packs: PackArgs,
     },
+    /// Print every phrase of the active rules, folded, one per line (the
+    /// automaton's pattern list; the benchmark gives it to ripgrep).
+    Phrases(PackArgs),
     /// Run every rule's examples: valid ones must pass, invalid ones must be reported.
     Test {
         /// Built-in pack names, pack files or directories (default: every built-in pack).

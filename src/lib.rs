@@ -526,6 +526,13 @@ fn rules(cmd: RulesCommand, out: &mut dyn Write) -> Result<u8, Error> {
             }
             Ok(exit::CLEAN)
         }
+        RulesCommand::Phrases(args) => {
+            let engine = Engine::new(load_packs(&args)?)?;
+            for phrase in engine.phrases() {
+                writeln!(out, "{phrase}").map_err(io_err)?;
+            }
+            Ok(exit::CLEAN)
+        }
         RulesCommand::Show { id, packs } => {
             let engine = Engine::new(load_packs(&packs)?)?;
             let Some(rule) = engine.rules().find(|r| r.id == id) else {

@@ -147,6 +147,19 @@ impl Engine {
         })
     }
 
+    /// Every distinct phrase in the automaton, folded, in first-seen order.
+    pub fn phrases(&self) -> impl Iterator<Item = &str> {
+        let mut seen = std::collections::HashSet::new();
+        self.nodes
+            .iter()
+            .filter_map(|n| match n {
+                Node::Phrases(list) => Some(list.iter().map(String::as_str)),
+                _ => None,
+            })
+            .flatten()
+            .filter(move |p| seen.insert(*p))
+    }
+
     /// The active packs, in order.
     pub fn packs(&self) -> &[Pack] {
         &self.packs

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: `clearance check` with the built-in packs against
+# ripgrep searching the same phrase list over the same files, in one run so
+# both see the same machine state. Prints each run, the median wall times,
+# their ratio and the peak memory of each.
+#
+#   bench/run.sh                     # 100,000 articles (~500 MB), seed 1, 3 runs
+#   FILES=20000 RUNS=5 bench/run.sh  # a smaller corpus
+#
+# Needs: cargo, GNU time (/usr/bin/time; Debian package `time`). ripgrep is
+# used from PATH, or installed from crates.io into target/bench-tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FILES=${FILES:-100000}
+SEED=${SEED:-1}
+RUNS=${RUNS:-3}
+CORPUS=${CORPUS:-target/bench-corpus-$FILES-$SEED}
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "GNU time is needed at $TIME (apt-get install time)" >&2; exit 2; }
+
+cargo build --quiet --release --example corpus
+cargo build --quiet --release
+CLEARANCE=target/release/clearance
+if [ ! -d "$CORPUS" ]; then
+    target/release/examples/corpus "$CORPUS" "$FILES" "$SEED"
+fi
+RG=$(command -v rg || true)
+if [ -z "$RG" ]; then
+    [ -x target/bench-tools/bin/rg ] || cargo install --quiet --locked ripgrep --root target/bench-tools
+    RG=target/bench-tools/bin/rg
+fi
+PHRASES=target/bench-phrases.txt
+"$CLEARANCE" rules phrases > "$PHRASES"
+
+# Warm the page cache so both tools read from memory.
+"$RG" -c -F -f "$PHRASES" "$CORPUS" > /dev/null || true
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+declare -a ct cm rt rm
+for i in $(seq "$RUNS"); do
+    "$TIME" -f "%e %M" -o target/bench-rg.time "$RG" -c -F -i -f "$PHRASES" "$CORPUS" > /dev/null || true
+    "$TIME" -f "%e %M" -o target/bench-cl.time "$CLEARANCE" check --no-config --format summary --fail-on none "$CORPUS" > target/bench-summary.txt
+    read -r t m < target/bench-rg.time; rt+=("$t"); rm+=("$m")
+    read -r t m < target/bench-cl.time; ct+=("$t"); cm+=("$m")
+    echo "run $i: clearance ${ct[-1]} s (${cm[-1]} KB), ripgrep ${rt[-1]} s (${rm[-1]} KB)"
+done
+c=$(printf '%s\n' "${ct[@]}" | median)
+r=$(printf '%s\n' "${rt[@]}" | median)
+cmax=$(printf '%s\n' "${cm[@]}" | sort -n | tail -1)
+rmax=$(printf '%s\n' "${rm[@]}" | sort -n | tail -1)
+tail -1 target/bench-summary.txt
+echo "corpus: $FILES files, $(du -sh "$CORPUS" | cut -f1), $(wc -l < "$PHRASES") phrases, $(nproc) cores"
+awk -v c="$c" -v r="$r" -v cm="$cmax" -v rm="$rmax" 'BEGIN {
+    printf "median wall time: clearance %.2f s, ripgrep %.2f s, ratio %.1fx\n", c, r, c / r
+    printf "peak RSS: clearance %.0f MB, ripgrep %.0f MB\n", cm / 1024, rm / 1024
+}'
