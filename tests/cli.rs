@@ -1,34 +1,10 @@
 //! End-to-end behaviour of the `clearance` binary: exit codes, pack loading
 //! and pack errors, file discovery, bad input, output shape.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use common::{clearance, json, write};
 use serde_json::Value;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn clearance(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_clearance"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn json(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stdout))
-}
 
 /// Rule ids reported per path, sorted.
 fn rules_by_path(doc: &Value) -> Vec<(String, String)> {
@@ -46,12 +22,6 @@ fn rules_by_path(doc: &Value) -> Vec<(String, String)> {
     v.sort();
     v.dedup();
     v
-}
-
-fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 const GOOD: &str = "כותרת\n\nגוף הכתבה.\n\nהשימוש נעשה לפי סעיף 27א לחוק זכות יוצרים, התשס\"ח-2007. \

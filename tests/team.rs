@@ -1,41 +1,10 @@
 //! Fitting into a newsroom's habits: the config file, overrides, inline
 //! suppressions, the baseline, `init` and `--output`.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use common::{clearance, json, write};
 use serde_json::Value;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn clearance(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_clearance"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn json(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr))
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 /// (path, rule, severity) of every finding.
 fn findings(doc: &Value) -> Vec<(String, String, String)> {
@@ -71,12 +40,12 @@ fn config_is_found_upward_and_applied() {
     write(
         dir.path(),
         "wire/b.txt",
-        &format!("{NO_NOTICE}Read more: more\n"),
+        format!("{NO_NOTICE}Read more: more\n"),
     );
     write(
         dir.path(),
         "news/c.txt",
-        &format!("{NO_NOTICE}Read more: more\n"),
+        format!("{NO_NOTICE}Read more: more\n"),
     );
     write(dir.path(), "archive/d.txt", NO_NOTICE);
     write(dir.path(), "drafts/e.txt", NO_NOTICE);
@@ -156,7 +125,7 @@ fn inline_and_front_matter_suppressions() {
     write(
         dir.path(),
         "a.md",
-        &format!(
+        format!(
             "# T\n\nText.\n\n<!-- clearance-ignore il-27a/contact-malformed -->\n{}\n",
             BAD_CONTACT.lines().last().unwrap()
         ),
@@ -174,7 +143,7 @@ fn inline_and_front_matter_suppressions() {
     write(
         dir.path(),
         "d.html",
-        &format!(
+        format!(
             "<html><body><!-- clearance-ignore-file il-27a/notice-missing --><p>{NO_NOTICE}</p></body></html>"
         ),
     );
@@ -218,7 +187,7 @@ fn baseline_hides_known_findings_across_edits() {
     write(
         dir.path(),
         "a.txt",
-        &format!("New first line.\n\nAnother paragraph.\n{BAD_CONTACT}"),
+        format!("New first line.\n\nAnother paragraph.\n{BAD_CONTACT}"),
     );
     let run = clearance(
         dir.path(),

@@ -95,16 +95,10 @@ pub fn decode(bytes: &[u8], declared: Option<&str>, tld: Option<&str>) -> Decode
             return with(encoding, bytes, 0);
         }
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Decoded {
-            text: text.to_string(),
-            encoding: UTF_8,
-            origin: Origin::Same,
-            replaced: false,
-        };
-    }
-    if mostly_utf8(bytes) {
-        return utf8(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => return exact_utf8(text),
+        Err(_) if mostly_utf8(bytes) => return lossy_utf8(bytes),
+        Err(_) => {}
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
@@ -115,14 +109,24 @@ pub fn decode(bytes: &[u8], declared: Option<&str>, tld: Option<&str>) -> Decode
 
 /// UTF-8, a BOM kept as U+FEFF so offsets stay equal; invalid bytes replaced.
 fn utf8(bytes: &[u8]) -> Decoded {
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Decoded {
-            text: text.to_string(),
-            encoding: UTF_8,
-            origin: Origin::Same,
-            replaced: false,
-        };
+    match std::str::from_utf8(bytes) {
+        Ok(text) => exact_utf8(text),
+        Err(_) => lossy_utf8(bytes),
     }
+}
+
+/// Valid UTF-8: the text is the file.
+fn exact_utf8(text: &str) -> Decoded {
+    Decoded {
+        text: text.to_string(),
+        encoding: UTF_8,
+        origin: Origin::Same,
+        replaced: false,
+    }
+}
+
+/// UTF-8 with invalid bytes, each run replaced by one U+FFFD.
+fn lossy_utf8(bytes: &[u8]) -> Decoded {
     let mut text = String::with_capacity(bytes.len() + 16);
     let mut points = vec![(0, 0)];
     let mut orig = 0;

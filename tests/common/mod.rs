@@ -1,0 +1,42 @@
+//! What the CLI test files share: running the binary in a scratch folder
+//! and reading its output.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// One run of the binary.
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+/// Runs `clearance ARGS` in `dir`, with colour off.
+pub(crate) fn clearance(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().expect("exit code"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The run's standard output as JSON.
+pub(crate) fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr))
+}
+
+/// Writes a file under `dir`, creating its folders.
+pub(crate) fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().expect("a relative path")).expect("folders");
+    std::fs::write(path, bytes).expect("write");
+}
