@@ -16,7 +16,6 @@ use crate::source::LineIndex;
 use crate::suppress::fingerprint;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFO_URI: &str = "https://github.com/clearance-news/clearance";
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -45,7 +44,6 @@ struct Tool<'a> {
 struct Driver<'a> {
     name: &'static str,
     version: &'static str,
-    information_uri: &'static str,
     rules: Vec<Rule<'a>>,
 }
 
@@ -239,7 +237,6 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
                 driver: Driver {
                     name: "clearance",
                     version: env!("CARGO_PKG_VERSION"),
-                    information_uri: INFO_URI,
                     rules: rules
                         .iter()
                         .map(|r| Rule {
