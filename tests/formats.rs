@@ -79,13 +79,7 @@ fn sarif_meets_the_schema_constraints() {
     // run: required tool.driver with a name; columnKind enum.
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "clearance");
-    assert!(
-        driver["version"].is_string()
-            && driver["informationUri"]
-                .as_str()
-                .unwrap()
-                .starts_with("https://")
-    );
+    assert!(driver["version"].is_string());
     assert!(["utf16CodeUnits", "unicodeCodePoints"].contains(&run["columnKind"].as_str().unwrap()));
     // reportingDescriptor: required id; texts are message strings; level enum.
     let rules = driver["rules"].as_array().unwrap();
