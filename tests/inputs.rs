@@ -323,3 +323,25 @@ fn size_cap_is_configurable() {
         "{doc}"
     );
 }
+
+#[test]
+fn broken_mailto_in_html_is_reported_like_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = "<html><head><title>כותרת</title></head><body><article><p>גוף הכתבה.</p></article>\
+        <footer><p>השימוש לפי סעיף 27א לחוק זכות יוצרים, התשס&quot;ח-2007. \
+        <a href=\"mailto:rights@@galil-news.co.il\">כתבו לנו</a></p></footer></body></html>\n";
+    std::fs::write(dir.path().join("page.html"), page).unwrap();
+    let doc = check(dir.path(), &["page.html"]);
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{doc}");
+    assert_eq!(findings[0]["rule"], "il-27a/contact-malformed");
+    let (s, e) = (
+        findings[0]["span"]["start"].as_u64().unwrap() as usize,
+        findings[0]["span"]["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        &page[s..e],
+        "rights@@galil-news.co.il",
+        "the span points inside the href"
+    );
+}
