@@ -187,6 +187,54 @@ impl Engine {
         is_clitic_prefix(&before[word_start..], script)
     }
 
+    /// Contacts in a region: all of them, or (when rules only look for
+    /// contacts near some anchor) those in windows around the anchors' hits.
+    fn find_contacts<'e>(&'e self, region: &RegionEval<'e>) -> Vec<Contact> {
+        let text = region.folded.text();
+        let Some(anchors) = &self.contact_anchors else {
+            return contact::find_contacts(text);
+        };
+        // A character is at most 4 bytes; the margin keeps a contact that a
+        // window edge cuts far beyond any anchor's reach, so it can be dropped.
+        const MARGIN: usize = 512;
+        let mut windows: Vec<Range<usize>> = Vec::new();
+        for &(anchor, within) in anchors {
+            for hit in self.eval(region, anchor).iter() {
+                let reach = within.saturating_mul(4) + MARGIN;
+                windows.push(hit.range.start.saturating_sub(reach)..(hit.range.end + reach).min(text.len()));
+            }
+        }
+        windows.sort_by_key(|w| w.start);
+        let mut merged: Vec<Range<usize>> = Vec::new();
+        for w in windows {
+            match merged.last_mut() {
+                Some(last) if w.start <= last.end => last.end = last.end.max(w.end),
+                _ => merged.push(w),
+            }
+        }
+        let mut out = Vec::new();
+        for w in merged {
+            let mut start = w.start;
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = w.end;
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            for mut c in contact::find_contacts(&text[start..end]) {
+                // A candidate touching a cut edge may be truncated; it lies
+                // beyond every anchor's reach anyway.
+                let cut = (c.range.start == 0 && start > 0) || (c.range.end == end - start && end < text.len());
+                if !cut {
+                    c.range = start + c.range.start..start + c.range.end;
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+
     fn eval<'e>(&'e self, region: &RegionEval<'e>, node: NodeId) -> Hits<'e> {
         region.cache[node]
             .get_or_init(|| self.compute(region, node).into())
@@ -216,7 +264,7 @@ impl Engine {
             }
             Node::Contact { kinds, broken } => region
                 .contacts
-                .get_or_init(|| contact::find_contacts(text))
+                .get_or_init(|| self.find_contacts(region))
                 .iter()
                 .filter(|c| match c.kind {
                     contact::ContactKind::Email => kinds.email,

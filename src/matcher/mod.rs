@@ -37,6 +37,11 @@ pub struct Engine {
     regex_set: Option<RegexSet>,
     /// For each node: its index in `regex_set`, when it is a regex.
     regex_slot: Vec<Option<usize>>,
+    /// When every contact matcher is only ever looked for near another
+    /// matcher's hits: those matchers and their distances (characters).
+    /// The contact finder then scans windows around their hits instead of
+    /// whole regions. `None`: scan whole regions.
+    contact_anchors: Option<Vec<(NodeId, usize)>>,
 }
 
 /// Whether a phrase's ends must fall on word boundaries, and which script's
@@ -136,7 +141,9 @@ impl Engine {
                     })?,
             )
         };
+        let contact_anchors = contact_anchors(&nodes, packs.iter().flat_map(|p| p.rules.iter()));
         Ok(Engine {
+            contact_anchors,
             packs,
             nodes,
             automaton,
@@ -169,6 +176,41 @@ impl Engine {
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
         self.packs.iter().flat_map(|p| p.rules.iter())
     }
+}
+
+/// See [`Engine::contact_anchors`].
+fn contact_anchors<'r>(nodes: &[Node], rules: impl Iterator<Item = &'r Rule>) -> Option<Vec<(NodeId, usize)>> {
+    let is_contact = |id: NodeId| matches!(nodes.get(id), Some(Node::Contact { .. }));
+    let mut anchors = Vec::new();
+    let mut whole = false;
+    for node in nodes {
+        match node {
+            Node::Near { a, b, within, .. } => {
+                if is_contact(*a) {
+                    anchors.push((*b, *within));
+                }
+                if is_contact(*b) {
+                    anchors.push((*a, *within));
+                }
+            }
+            Node::Any(ids) | Node::All(ids) => whole |= ids.iter().any(|&id| is_contact(id)),
+            Node::Not(id) => whole |= is_contact(*id),
+            _ => {}
+        }
+    }
+    for rule in rules {
+        whole |= rule.when.is_some_and(is_contact);
+        match &rule.kind {
+            RuleKind::Require(n) | RuleKind::Forbid { node: n, .. } => whole |= is_contact(*n),
+            RuleKind::Around { anchor, require, within } => {
+                whole |= is_contact(*anchor);
+                if is_contact(*require) {
+                    anchors.push((*anchor, *within));
+                }
+            }
+        }
+    }
+    (!whole && !anchors.is_empty()).then_some(anchors)
 }
 
 fn rebase(node: Node, offset: usize) -> Node {
