@@ -201,7 +201,9 @@ impl Engine {
         for &(anchor, within) in anchors {
             for hit in self.eval(region, anchor).iter() {
                 let reach = within.saturating_mul(4) + MARGIN;
-                windows.push(hit.range.start.saturating_sub(reach)..(hit.range.end + reach).min(text.len()));
+                windows.push(
+                    hit.range.start.saturating_sub(reach)..(hit.range.end + reach).min(text.len()),
+                );
             }
         }
         windows.sort_by_key(|w| w.start);
@@ -225,7 +227,8 @@ impl Engine {
             for mut c in contact::find_contacts(&text[start..end]) {
                 // A candidate touching a cut edge may be truncated; it lies
                 // beyond every anchor's reach anyway.
-                let cut = (c.range.start == 0 && start > 0) || (c.range.end == end - start && end < text.len());
+                let cut = (c.range.start == 0 && start > 0)
+                    || (c.range.end == end - start && end < text.len());
                 if !cut {
                     c.range = start + c.range.start..start + c.range.end;
                     out.push(c);

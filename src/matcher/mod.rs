@@ -179,7 +179,10 @@ impl Engine {
 }
 
 /// See [`Engine::contact_anchors`].
-fn contact_anchors<'r>(nodes: &[Node], rules: impl Iterator<Item = &'r Rule>) -> Option<Vec<(NodeId, usize)>> {
+fn contact_anchors<'r>(
+    nodes: &[Node],
+    rules: impl Iterator<Item = &'r Rule>,
+) -> Option<Vec<(NodeId, usize)>> {
     let is_contact = |id: NodeId| matches!(nodes.get(id), Some(Node::Contact { .. }));
     let mut anchors = Vec::new();
     let mut whole = false;
@@ -202,7 +205,11 @@ fn contact_anchors<'r>(nodes: &[Node], rules: impl Iterator<Item = &'r Rule>) ->
         whole |= rule.when.is_some_and(is_contact);
         match &rule.kind {
             RuleKind::Require(n) | RuleKind::Forbid { node: n, .. } => whole |= is_contact(*n),
-            RuleKind::Around { anchor, require, within } => {
+            RuleKind::Around {
+                anchor,
+                require,
+                within,
+            } => {
                 whole |= is_contact(*anchor);
                 if is_contact(*require) {
                     anchors.push((*anchor, *within));
