@@ -47,6 +47,28 @@ impl LineIndex {
     }
 }
 
+/// Most bytes of context shown around a span before lines are clipped.
+const MAX_SHOWN: usize = 2048;
+/// Characters shown on each side of a span on a clipped line.
+const WINDOW: usize = 60;
+
+/// The offset `n` characters before `at` (or 0).
+fn back_chars(text: &str, at: usize, n: usize) -> usize {
+    text[..at]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+/// The offset `n` characters after `at` (or the end).
+fn ahead_chars(text: &str, at: usize, n: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
 /// A named source text for miette reports.
 #[derive(Debug, Clone)]
 pub struct DisplaySource {
@@ -124,11 +146,36 @@ impl SourceCode for DisplaySource {
         };
         // miette prints `file:line:column` from a zero-context read: report the
         // span's own column there, counted in characters (miette's would be bytes).
-        let column = if context_lines_before == 0 && context_lines_after == 0 {
-            self.text[from..start].chars().count()
+        if context_lines_before == 0 && context_lines_after == 0 {
+            let column = self.text[from..start].chars().count();
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                &self.text.as_bytes()[from..to],
+                (from, to - from).into(),
+                first + self.line_base,
+                column,
+                last - first + 1,
+            )));
+        }
+        // A very long line (minified HTML, a JSON-lines record) is shown as a
+        // window around the span, on its own line.
+        let (from, to, first, last) = if to - from > MAX_SHOWN {
+            let line = self.lines.line_of(start);
+            let line_start = self.lines.line_start(line);
+            let line_end = self.text[start..]
+                .find('\n')
+                .map_or(self.text.len(), |i| start + i);
+            let from = back_chars(&self.text, start, WINDOW).max(line_start);
+            let to = ahead_chars(&self.text, end, WINDOW)
+                .min(line_end)
+                .max(end.min(line_end));
+            (from, to, line, self.lines.line_of(to))
         } else {
-            0
+            (from, to, first, last)
         };
+        let column = self.text[self.lines.line_start(first)..from]
+            .chars()
+            .count();
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             &self.text.as_bytes()[from..to],
@@ -152,6 +199,25 @@ mod tests {
         let olam = text.find("עולם").unwrap();
         assert_eq!(idx.line_col(text, olam), (2, 6));
         assert_eq!(idx.line_col(text, text.len()), (4, 5));
+    }
+
+    #[test]
+    fn long_lines_are_clipped_around_the_span() {
+        let text = format!("head\n{}NEEDLE{}\ntail", "x".repeat(5000), "y".repeat(5000));
+        let at = text.find("NEEDLE").unwrap();
+        let src = DisplaySource::new("a.jsonl", &text);
+        let shown = src.read_span(&(at, 6).into(), 1, 1).unwrap();
+        let data = std::str::from_utf8(shown.data()).unwrap();
+        assert!(
+            data.contains("NEEDLE") && data.len() <= 6 + 2 * WINDOW,
+            "{}",
+            data.len()
+        );
+        assert_eq!(shown.line(), 1);
+        assert_eq!(shown.column(), 5000 - WINDOW);
+        // The header position is the span's own, in characters.
+        let header = src.read_span(&(at, 6).into(), 0, 0).unwrap();
+        assert_eq!((header.line(), header.column()), (1, 5000));
     }
 
     #[test]

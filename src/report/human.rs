@@ -125,8 +125,9 @@ pub(super) fn findings(outcome: &Outcome, style: Style, out: &mut dyn Write) -> 
     let handler = handler(style);
     let mut rendered = String::new();
     for report in &outcome.reports {
-        let source =
-            DisplaySource::new(&report.path, &report.source).with_line_base(report.line_base);
+        // miette adds `:line:column`; a JSON-lines record's `:LINE` would repeat it.
+        let name = super::sarif::file_path(&report.path);
+        let source = DisplaySource::new(name, &report.source).with_line_base(report.line_base);
         for finding in &report.findings {
             rendered.clear();
             let diag = FindingReport {
