@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::ops::Range;
 
+use crate::load::decode::Origin;
+use crate::source::LineIndex;
+
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -49,4 +52,57 @@ pub struct Finding {
     pub label: String,
     /// The rule's help text.
     pub help: Option<String>,
+    /// 1-based line and character column of `span.end`.
+    pub end_line: usize,
+    pub end_column: usize,
+    /// `span` as a byte range of the file on disk (they differ for legacy
+    /// encodings and JSON-lines records).
+    pub file_span: Range<usize>,
+    /// The text at `span` (empty for something missing).
+    pub matched: String,
+}
+
+impl Finding {
+    /// A finding at `span` of the document's text; [`Finding::locate`] fills
+    /// in the positions.
+    pub fn new(
+        rule: &str,
+        severity: Severity,
+        span: Range<usize>,
+        message: String,
+        label: String,
+        help: Option<String>,
+    ) -> Finding {
+        Finding {
+            rule: rule.to_string(),
+            severity,
+            span,
+            line: 0,
+            column: 0,
+            message,
+            label,
+            help,
+            end_line: 0,
+            end_column: 0,
+            file_span: 0..0,
+            matched: String::new(),
+        }
+    }
+
+    /// Fills line, column, end, file bytes and matched text from the text
+    /// the span points into. Every printer reads these, so reports need not
+    /// keep the text itself.
+    pub fn locate(&mut self, source: &str, lines: &LineIndex, origin: &Origin, line_base: usize) {
+        let (line, column) = lines.line_col(source, self.span.start);
+        let (end_line, end_column) = lines.line_col(source, self.span.end);
+        self.line = line + line_base;
+        self.column = column;
+        self.end_line = end_line + line_base;
+        self.end_column = end_column;
+        self.file_span = origin.range(source, &self.span);
+        self.matched = source
+            .get(self.span.clone())
+            .unwrap_or_default()
+            .to_string();
+    }
 }

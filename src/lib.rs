@@ -223,6 +223,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         config: config.path.is_some().then_some(config),
         baseline: args.baseline.as_deref().map(read_baseline).transpose()?,
         progress: progress::Progress::wanted(),
+        keep_source: args.format == cli::Format::Human && args.write_baseline.is_none(),
     };
     let outcome = scan(&engine, &roots, &options);
     let mut rule_info: Vec<report::RuleInfo> = engine.rules().map(report::RuleInfo::of).collect();
@@ -314,7 +315,7 @@ fn write_baseline(path: &Path, outcome: &Outcome) -> Result<(), Error> {
         .map(|(file, f)| suppress::BaselineEntry {
             path: file.path.clone(),
             rule: f.rule.clone(),
-            fingerprint: suppress::fingerprint(&f.rule, &file.path, &file.source[f.span.clone()]),
+            fingerprint: suppress::fingerprint(&f.rule, &file.path, &f.matched),
             message: f.message.clone(),
         })
         .collect();
@@ -347,6 +348,8 @@ pub struct ScanOptions {
     pub baseline: Option<suppress::Baseline>,
     /// Draw a progress counter on standard error.
     pub progress: bool,
+    /// Keep each reported file's text (human output shows snippets).
+    pub keep_source: bool,
 }
 
 impl Default for ScanOptions {
@@ -360,6 +363,7 @@ impl Default for ScanOptions {
             config: None,
             baseline: None,
             progress: false,
+            keep_source: true,
         }
     }
 }
@@ -380,19 +384,20 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                     },
                 };
                 let mut findings = engine.check_with(&doc, &profile).findings;
-                suppress::apply(
-                    &mut findings,
-                    &suppress::directives(&doc, doc.kind),
-                    &doc.source,
-                );
+                suppress::apply(&mut findings, &suppress::directives(&doc, doc.kind), &doc);
                 let baselined = options
                     .baseline
                     .as_ref()
-                    .map_or(0, |b| b.filter(&doc.path, &doc.source, &mut findings));
+                    .map_or(0, |b| b.filter(&doc.path, &mut findings));
+                // Findings carry their positions; only people need the text.
+                let source = if options.keep_source {
+                    doc.source
+                } else {
+                    String::new()
+                };
                 let report = (!findings.is_empty()).then_some(FileReport {
                     path: doc.path,
-                    source: doc.source,
-                    origin: doc.origin,
+                    source,
                     line_base: doc.line_base,
                     findings,
                 });

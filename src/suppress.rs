@@ -108,7 +108,7 @@ pub fn directives(doc: &Document, kind: Kind) -> Vec<Directive> {
 
 /// Drops silenced findings and adds one info finding per directive that
 /// silenced nothing.
-pub fn apply(findings: &mut Vec<Finding>, directives: &[Directive], source: &str) {
+pub fn apply(findings: &mut Vec<Finding>, directives: &[Directive], doc: &Document) {
     if directives.is_empty() {
         return;
     }
@@ -123,19 +123,18 @@ pub fn apply(findings: &mut Vec<Finding>, directives: &[Directive], source: &str
         }
         keep
     });
-    let lines = LineIndex::new(source);
+    let lines = LineIndex::new(&doc.source);
     for (d, _) in directives.iter().zip(used).filter(|(_, u)| !u) {
-        let (line, column) = lines.line_col(source, d.at.start);
-        findings.push(Finding {
-            rule: UNUSED.to_string(),
-            severity: Severity::Info,
-            span: d.at.clone(),
-            line,
-            column,
-            message: format!("this suppression of «{}» silences nothing", d.rule),
-            label: "unused".to_string(),
-            help: Some("remove it, or check the rule id (see `clearance rules list`)".to_string()),
-        });
+        let mut f = Finding::new(
+            UNUSED,
+            Severity::Info,
+            d.at.clone(),
+            format!("this suppression of «{}» silences nothing", d.rule),
+            "unused".to_string(),
+            Some("remove it, or check the rule id (see `clearance rules list`)".to_string()),
+        );
+        f.locate(&doc.source, &lines, &doc.origin, doc.line_base);
+        findings.push(f);
     }
     findings.sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
 }
@@ -184,7 +183,7 @@ pub struct BaselineEntry {
 impl Baseline {
     /// Removes findings the baseline knows (each entry absorbs one finding);
     /// returns how many were removed.
-    pub fn filter(&self, path: &str, source: &str, findings: &mut Vec<Finding>) -> usize {
+    pub fn filter(&self, path: &str, findings: &mut Vec<Finding>) -> usize {
         let mut known: HashMap<(String, String), usize> = HashMap::new();
         for e in self.findings.iter().filter(|e| e.path == path) {
             *known
@@ -196,7 +195,7 @@ impl Baseline {
         }
         let before = findings.len();
         findings.retain(|f| {
-            let fp = fingerprint(&f.rule, path, &source[f.span.clone()]);
+            let fp = fingerprint(&f.rule, path, &f.matched);
             match known.get_mut(&(f.rule.clone(), fp)) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
@@ -215,16 +214,14 @@ mod tests {
     use crate::load::from_source;
 
     fn finding(rule: &str, span: Range<usize>) -> Finding {
-        Finding {
-            rule: rule.to_string(),
-            severity: Severity::Error,
+        Finding::new(
+            rule,
+            Severity::Error,
             span,
-            line: 1,
-            column: 1,
-            message: String::new(),
-            label: String::new(),
-            help: None,
-        }
+            String::new(),
+            String::new(),
+            None,
+        )
     }
 
     #[test]
@@ -240,7 +237,7 @@ mod tests {
             finding("il-27a/contact-missing", later..later + 5),
             finding("residue/read-also", 0..5),
         ];
-        apply(&mut fs, &ds, md);
+        apply(&mut fs, &ds, &doc);
         let left: Vec<(&str, usize)> = fs.iter().map(|f| (f.rule.as_str(), f.span.start)).collect();
         assert_eq!(left, [("il-27a/contact-missing", later)]);
     }
@@ -255,7 +252,7 @@ mod tests {
             ["il-27a/notice-missing", "nothing/here"]
         );
         let mut fs = vec![finding("il-27a/notice-missing", md.len()..md.len())];
-        apply(&mut fs, &ds, md);
+        apply(&mut fs, &ds, &doc);
         assert_eq!(fs.len(), 1);
         assert_eq!(fs[0].rule, UNUSED);
         assert_eq!(
@@ -298,7 +295,10 @@ mod tests {
             }],
         };
         let mut fs = vec![finding("r/x", 3..9), finding("r/x", 13..19)];
-        assert_eq!(base.filter("p", src, &mut fs), 1);
+        for f in &mut fs {
+            f.matched = src[f.span.clone()].to_string();
+        }
+        assert_eq!(base.filter("p", &mut fs), 1);
         assert_eq!(fs.len(), 1);
     }
 }

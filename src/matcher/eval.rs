@@ -106,7 +106,6 @@ impl Engine {
         // SAFETY of lifetimes: region names borrow `doc`, caps borrow `self`;
         // both outlive this call.
         let mut out = Vec::new();
-        let mut lines: Option<LineIndex> = None;
         for &(rule, severity) in &active {
             let scoped: Vec<&RegionEval<'_>> = regions
                 .iter()
@@ -117,12 +116,18 @@ impl Engine {
             {
                 continue;
             }
-            self.apply(rule, severity, &scoped, doc, &mut lines, &mut out);
+            self.apply(rule, severity, &scoped, doc, &mut out);
         }
         out.sort_by(|a, b| {
             (a.span.start, &a.rule, a.span.end).cmp(&(b.span.start, &b.rule, b.span.end))
         });
         out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+        if !out.is_empty() {
+            let lines = LineIndex::new(&doc.source);
+            for f in &mut out {
+                f.locate(&doc.source, &lines, &doc.origin, doc.line_base);
+            }
+        }
         Checked { findings: out }
     }
 
@@ -342,27 +347,17 @@ impl Engine {
         severity: Severity,
         regions: &[&RegionEval<'e>],
         doc: &Document,
-        lines: &mut Option<LineIndex>,
         out: &mut Vec<Finding>,
     ) {
-        let mut report = |region: Option<&RegionEval<'e>>,
-                          span: Range<usize>,
-                          message: String,
-                          label: String| {
-            let lines = lines.get_or_insert_with(|| LineIndex::new(&doc.source));
-            let (line, column) = lines.line_col(&doc.source, span.start);
-            let line = line + doc.line_base;
-            let _ = region;
-            out.push(Finding {
-                rule: rule.id.clone(),
+        let mut report = |span: Range<usize>, message: String, label: String| {
+            out.push(Finding::new(
+                &rule.id,
                 severity,
                 span,
-                line,
-                column,
                 message,
                 label,
-                help: rule.help.clone(),
-            });
+                rule.help.clone(),
+            ));
         };
         match &rule.kind {
             RuleKind::Require(node) => {
@@ -375,12 +370,7 @@ impl Engine {
                         .max()
                         .unwrap_or(0);
                     let message = interpolate(&rule.message, &[], None, None, doc, None);
-                    report(
-                        None,
-                        end..end,
-                        message,
-                        "not found in this document".to_string(),
-                    );
+                    report(end..end, message, "not found in this document".to_string());
                 }
             }
             RuleKind::Forbid { node, checks } => {
@@ -409,7 +399,7 @@ impl Engine {
                             ),
                             None => format!("«{}»", quote(&doc.source[span.clone()])),
                         };
-                        report(Some(region), span, message, label);
+                        report(span, message, label);
                     }
                 }
             }
@@ -445,7 +435,7 @@ impl Engine {
                             "«{}»: nothing found within {within} characters",
                             quote(&doc.source[span.clone()])
                         );
-                        report(Some(region), span, message, label);
+                        report(span, message, label);
                     }
                 }
             }

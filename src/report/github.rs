@@ -9,7 +9,6 @@ use std::path::Path;
 use super::Outcome;
 use super::sarif::file_path;
 use crate::finding::Severity;
-use crate::source::LineIndex;
 
 /// Most bytes appended to the step summary (GitHub's own cap is 1 MiB).
 const SUMMARY_CAP: usize = 1 << 20;
@@ -40,11 +39,9 @@ pub(super) fn write(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     for file in &outcome.reports {
-        let lines = LineIndex::new(&file.source);
         let path = property(file_path(&file.path));
         for f in &file.findings {
-            let (end_line, end_column) = lines.line_col(&file.source, f.span.end);
-            let end_line = end_line + file.line_base;
+            let (end_line, end_column) = (f.end_line, f.end_column);
             let columns = if end_line == f.line {
                 format!(",col={},endColumn={}", f.column, end_column.max(f.column))
             } else {
@@ -133,24 +130,26 @@ mod tests {
     use crate::finding::Finding;
     use crate::report::FileReport;
 
+    /// A finding located in `source` (whose first line is line `line_base + 1`).
     fn finding(
         rule: &str,
         severity: Severity,
         span: std::ops::Range<usize>,
-        line: usize,
-        column: usize,
+        source: &str,
+        line_base: usize,
         message: &str,
     ) -> Finding {
-        Finding {
-            rule: rule.to_string(),
+        let mut f = Finding::new(
+            rule,
             severity,
             span,
-            line,
-            column,
-            message: message.to_string(),
-            label: String::new(),
-            help: None,
-        }
+            message.to_string(),
+            String::new(),
+            None,
+        );
+        let lines = crate::source::LineIndex::new(source);
+        f.locate(source, &lines, &Default::default(), line_base);
+        f
     }
 
     #[test]
@@ -164,23 +163,22 @@ mod tests {
                 FileReport {
                     path: "news/a,b.txt".to_string(),
                     source: source.clone(),
-                    origin: Default::default(),
                     line_base: 0,
                     findings: vec![
                         finding(
                             "il-27a/section-malformed",
                             Severity::Error,
                             at..at + 15,
-                            2,
-                            5,
+                            &source,
+                            0,
                             "cites «27(א)»: 100%\nreally",
                         ),
                         finding(
                             "house/x",
                             Severity::Info,
                             multi..source.len(),
-                            3,
-                            7,
+                            &source,
+                            0,
                             "spans lines",
                         ),
                     ],
@@ -188,14 +186,13 @@ mod tests {
                 FileReport {
                     path: "dump.jsonl:4".to_string(),
                     source: "{\"text\":\"x\"}".to_string(),
-                    origin: Default::default(),
                     line_base: 3,
                     findings: vec![finding(
                         "il-27a/notice-missing",
                         Severity::Warning,
                         0..0,
-                        4,
-                        1,
+                        "{\"text\":\"x\"}",
+                        3,
                         "none",
                     )],
                 },

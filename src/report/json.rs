@@ -61,13 +61,10 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 path: &file.path,
                 line: f.line,
                 column: f.column,
-                span: {
-                    // Spans index the decoded text; reports promise file bytes.
-                    let r = file.origin.range(&file.source, &f.span);
-                    Span {
-                        start: r.start,
-                        end: r.end,
-                    }
+                // Spans index the decoded text; reports promise file bytes.
+                span: Span {
+                    start: f.file_span.start,
+                    end: f.file_span.end,
                 },
                 message: &f.message,
             })

@@ -17,10 +17,9 @@ use crate::load::InputProblem;
 #[derive(Debug)]
 pub struct FileReport {
     pub path: String,
-    /// The text the spans refer to (decoded).
+    /// The text the spans refer to (decoded); kept only for human output,
+    /// empty otherwise (findings carry their own positions).
     pub source: String,
-    /// Maps spans in `source` to bytes of the file on disk.
-    pub origin: crate::load::decode::Origin,
     /// Lines of the file before `source`.
     pub line_base: usize,
     pub findings: Vec<Finding>,

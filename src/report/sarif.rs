@@ -10,9 +10,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{FileReport, Outcome, RuleInfo};
+use super::{Outcome, RuleInfo};
 use crate::finding::{Finding, Severity};
-use crate::source::LineIndex;
 use crate::suppress::fingerprint;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -159,18 +158,16 @@ fn uri(path: &str) -> String {
     out
 }
 
-fn region(file: &FileReport, f: &Finding, lines: &LineIndex) -> Region {
-    let (end_line, end_column) = lines.line_col(&file.source, f.span.end);
-    let bytes = file.origin.range(&file.source, &f.span);
+fn region(f: &Finding) -> Region {
     Region {
         start_line: f.line,
         start_column: f.column,
-        end_line: end_line + file.line_base,
-        end_column,
-        byte_offset: bytes.start,
-        byte_length: bytes.end - bytes.start,
+        end_line: f.end_line,
+        end_column: f.end_column,
+        byte_offset: f.file_span.start,
+        byte_length: f.file_span.end - f.file_span.start,
         snippet: Text {
-            text: file.source[f.span.clone()].to_string(),
+            text: f.matched.clone(),
         },
     }
 }
@@ -183,10 +180,8 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
         .collect();
     let mut results = Vec::new();
     for file in &outcome.reports {
-        let lines = LineIndex::new(&file.source);
         let path = file_path(&file.path);
         for f in &file.findings {
-            let matched = &file.source[f.span.clone()];
             results.push(SarifResult {
                 rule_id: f.rule.clone(),
                 rule_index: index.get(f.rule.as_str()).copied(),
@@ -200,12 +195,12 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
                             uri: uri(path),
                             uri_base_id: "%SRCROOT%",
                         },
-                        region: Some(region(file, f, &lines)),
+                        region: Some(region(f)),
                     },
                 }],
                 partial_fingerprints: BTreeMap::from([(
                     "clearance/v1",
-                    fingerprint(&f.rule, &file.path, matched),
+                    fingerprint(&f.rule, &file.path, &f.matched),
                 )]),
             });
         }
