@@ -145,37 +145,38 @@ impl SourceCode for DisplaySource {
             self.text.len()
         };
         // miette prints `file:line:column` from a zero-context read: report the
-        // span's own column there, counted in characters (miette's would be bytes).
-        if context_lines_before == 0 && context_lines_after == 0 {
-            let column = self.text[from..start].chars().count();
-            return Ok(Box::new(MietteSpanContents::new_named(
-                self.name.clone(),
-                &self.text.as_bytes()[from..to],
-                (from, to - from).into(),
-                first + self.line_base,
-                column,
-                last - first + 1,
-            )));
-        }
-        // A very long line (minified HTML, a JSON-lines record) is shown as a
-        // window around the span, on its own line.
-        let (from, to, first, last) = if to - from > MAX_SHOWN {
-            let line = self.lines.line_of(start);
-            let line_start = self.lines.line_start(line);
-            let line_end = self.text[start..]
-                .find('\n')
-                .map_or(self.text.len(), |i| start + i);
-            let from = back_chars(&self.text, start, WINDOW).max(line_start);
-            let to = ahead_chars(&self.text, end, WINDOW)
-                .min(line_end)
-                .max(end.min(line_end));
-            (from, to, line, self.lines.line_of(to))
-        } else {
-            (from, to, first, last)
-        };
-        let column = self.text[self.lines.line_start(first)..from]
-            .chars()
-            .count();
+        // span's own column there, counted in characters (miette's would be
+        // bytes). Otherwise a very long line (minified HTML, a JSON-lines
+        // record) is shown as a window around the span.
+        let (from, to, first, last, column) =
+            if context_lines_before == 0 && context_lines_after == 0 {
+                (
+                    from,
+                    to,
+                    first,
+                    last,
+                    self.text[from..start].chars().count(),
+                )
+            } else {
+                let (from, to, first, last) = if to - from > MAX_SHOWN {
+                    let line = self.lines.line_of(start);
+                    let line_start = self.lines.line_start(line);
+                    let line_end = self.text[start..]
+                        .find('\n')
+                        .map_or(self.text.len(), |i| start + i);
+                    let from = back_chars(&self.text, start, WINDOW).max(line_start);
+                    let to = ahead_chars(&self.text, end, WINDOW)
+                        .min(line_end)
+                        .max(end.min(line_end));
+                    (from, to, line, self.lines.line_of(to))
+                } else {
+                    (from, to, first, last)
+                };
+                let column = self.text[self.lines.line_start(first)..from]
+                    .chars()
+                    .count();
+                (from, to, first, last, column)
+            };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             &self.text.as_bytes()[from..to],
