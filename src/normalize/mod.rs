@@ -19,9 +19,21 @@
 //!    removed, lowercased, and then a small table unifies Arabic letter
 //!    variants, Arabic-Indic digits and punctuation, Hebrew punctuation,
 //!    typographic quotes and dashes. Two apostrophes in a row become `"`.
-//! 4. Each whitespace run becomes one `' '`, or one `'\n'` when it holds two
-//!    or more line breaks (a paragraph break); leading and trailing
+//!    Characters in that table are mapped *before* NFKD, because NFKD would
+//!    turn `´` into SPACE + COMBINING ACUTE rather than an apostrophe.
+//! 4. Each whitespace run (including invisible characters between its
+//!    whitespace, and [`Gap`]s between pieces) becomes one `' '`, or one
+//!    `'\n'` when it holds two or more line breaks (a paragraph break).
+//!    Line breaks are `\n`, `\r`, `\r\n` (once), VT, FF, NEL, U+2028 and
+//!    U+2029; a [`Gap::Paragraph`] counts as two. Leading and trailing
 //!    whitespace is removed.
+//!
+//! The fold is idempotent except for that last rule: a paragraph break in
+//! folded text is a lone `'\n'`, which folded again is a single line break
+//! and becomes `' '`. (Folding `"a\nb"` must give `"a b"` so hard-wrapped
+//! lines still match, and folding `"a\n\n\nb"` must give `"a\nb"`; both
+//! cannot be fixed points.) Patterns should therefore not rely on literal
+//! newlines; `\s` matches either separator.
 //!
 //! Findings must point at the *original* bytes, so [`fold_pieces`] also
 //! records where each output byte came from (see the `map` module) and
@@ -116,6 +128,11 @@ impl Folded {
 }
 
 /// Folds a region given as pieces, in document order, keeping the offset map.
+///
+/// A gap maps to the original bytes between the previous piece and this one
+/// (typically the markup that caused it). Pieces out of document order are
+/// accepted without panicking, but then mapped ranges are only guaranteed to
+/// satisfy `start <= end`.
 pub fn fold_pieces<'a>(pieces: impl IntoIterator<Item = Piece<'a>>) -> Folded {
     let mut eng = Engine::<true>::with_capacity(0);
     let mut prev_end = None;
@@ -136,7 +153,12 @@ pub fn fold(s: &str) -> Folded {
     eng.finish()
 }
 
-/// Folds `s` without building a map. Always equal to `fold(s).text()`.
+/// Folds `s` without building a map (for pack patterns). Always equal to
+/// `fold(s).text()`.
+///
+/// `fold_str(&fold_str(s))` equals `fold_str(s)` up to paragraph breaks:
+/// each `'\n'` of the first fold becomes `' '` in the second (see the module
+/// documentation).
 pub fn fold_str(s: &str) -> String {
     let mut eng = Engine::<false>::with_capacity(s.len());
     eng.piece(s, 0..s.len(), true);
@@ -282,11 +304,11 @@ impl<const MAP: bool> Engine<MAP> {
                 };
                 let n = c.len_utf8();
                 if let Some(m) = fast_letter(c) {
-                    let j = self.letter_run(bytes, i, m);
+                    let (pos, j) = self.letter_run(bytes, i, m);
                     let (s, e) = span(i, j);
                     if MAP {
                         let s = self.sticky.unwrap_or(s);
-                        self.map.push(self.out.len() - (j - i), j - i, s..e, exact);
+                        self.map.push(pos, j - i, s..e, exact);
                     }
                     i = j;
                 } else {
@@ -301,10 +323,11 @@ impl<const MAP: bool> Engine<MAP> {
     /// Emits `first` (the fold of the fast letter at `i`) and every fast
     /// letter after it, also across single spaces. Fast letters are two
     /// bytes in and out, so the output is exactly as long as the input
-    /// consumed; returns where the run ends.
-    fn letter_run(&mut self, bytes: &[u8], i: usize, first: char) -> usize {
+    /// consumed. Returns where the output starts and where the input ends.
+    fn letter_run(&mut self, bytes: &[u8], i: usize, first: char) -> (usize, usize) {
         self.flush();
         self.apos = None;
+        let pos = self.out.len();
         self.out.push(first);
         let mut j = i + 2;
         loop {
@@ -318,7 +341,7 @@ impl<const MAP: bool> Engine<MAP> {
                 self.out.push(m);
                 j += 3;
             } else {
-                return j;
+                return (pos, j);
             }
         }
     }

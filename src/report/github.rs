@@ -1,17 +1,31 @@
 //! `--format github`: GitHub Actions workflow commands, so findings appear
-//! as annotations on the pull request, plus a Markdown summary table in
+//! as annotations on the pull request, plus a Markdown table in
 //! `$GITHUB_STEP_SUMMARY` when the runner provides one.
+//!
+//! Why both: a step shows only about ten annotations of each kind, so a
+//! large archive needs the counts somewhere else, and the step summary is
+//! where GitHub puts them.
+//!
+//! The command syntax leaves no room for error: `%`, CR and LF are escaped
+//! in the message, and also `:` and `,` in property values (a path or a
+//! rule id), or the runner splits the line in the wrong place. `col` and
+//! `endColumn` are sent only for a span on one line: the runner rejects
+//! them otherwise and the annotation is lost. Columns are characters and
+//! `endColumn` is the column just past the span, as in SARIF.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
 
 use super::Outcome;
-use super::sarif::file_path;
+use super::sarif::split_record;
 use crate::finding::Severity;
 
-/// Most bytes appended to the step summary (GitHub's own cap is 1 MiB).
+/// Most bytes the step summary file may hold: GitHub drops a step's whole
+/// summary when its file passes 1 MiB.
 const SUMMARY_CAP: usize = 1 << 20;
+const TRUNCATED: &str = "\n*(truncated: the step summary holds at most 1 MiB)*\n";
 
 /// Escapes a command's message.
 fn message(s: &str) -> String {
@@ -33,41 +47,49 @@ fn command(s: Severity) -> &'static str {
     }
 }
 
+/// Writes one command per finding, then one per input problem; with
+/// `step_summary` (the `GITHUB_STEP_SUMMARY` file), also appends the
+/// counts table there.
 pub(super) fn write(
     outcome: &Outcome,
     step_summary: Option<&Path>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     for file in &outcome.reports {
-        let path = property(file_path(&file.path));
+        // A JSON-lines record is annotated on the dump: its line is already
+        // the record's line in the file.
+        let path = property(split_record(&file.path).0);
         for f in &file.findings {
-            let (end_line, end_column) = (f.end_line, f.end_column);
-            let columns = if end_line == f.line {
-                format!(",col={},endColumn={}", f.column, end_column.max(f.column))
+            let columns = if f.end_line == f.line {
+                format!(",col={},endColumn={}", f.column, f.end_column.max(f.column))
             } else {
                 String::new()
             };
             writeln!(
                 out,
-                "::{} file={path},line={},endLine={end_line}{columns},title={}::{}",
+                "::{} file={path},line={},endLine={}{columns},title={}::{}",
                 command(f.severity),
                 f.line,
+                f.end_line.max(f.line),
                 property(&f.rule),
                 message(&f.message)
             )?;
         }
     }
     for p in &outcome.problems {
-        if p.path.is_empty() {
-            writeln!(out, "::error title=clearance::{}", message(&p.message))?;
-        } else {
-            writeln!(
-                out,
-                "::error file={},title=clearance::{}",
-                property(file_path(&p.path)),
-                message(&p.message)
-            )?;
+        let (path, line) = split_record(&p.path);
+        let mut props = String::new();
+        if !path.is_empty() {
+            let _ = write!(props, "file={},", property(path));
         }
+        if let Some(line) = line {
+            let _ = write!(props, "line={line},");
+        }
+        writeln!(
+            out,
+            "::error {props}title=clearance::{}",
+            message(&p.message)
+        )?;
     }
     if let Some(path) = step_summary {
         append_summary(outcome, path)?;
@@ -75,47 +97,88 @@ pub(super) fn write(
     Ok(())
 }
 
-/// The step summary: counts per rule, as a Markdown table.
+/// `1 error`, `2 errors`.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// The step summary: findings per rule, as a Markdown table, then totals.
+/// Rule ids are `[a-z0-9_-]` and `/` (the pack compiler checks them), so
+/// they need no Markdown escaping inside backticks.
 fn summary_markdown(outcome: &Outcome) -> String {
     let mut per_rule: BTreeMap<(&str, Severity), usize> = BTreeMap::new();
     for (_, f) in outcome.findings() {
         *per_rule.entry((f.rule.as_str(), f.severity)).or_default() += 1;
     }
+    let mut rows: Vec<_> = per_rule.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut md = String::from("### Clearance\n\n");
-    if per_rule.is_empty() {
-        md.push_str(&format!("No findings in {} files.\n", outcome.files));
+    if rows.is_empty() {
+        let _ = writeln!(md, "No findings in {}.", counted(outcome.files, "file"));
     } else {
         md.push_str("| rule | severity | findings |\n|---|---|---:|\n");
-        for ((rule, severity), n) in &per_rule {
-            md.push_str(&format!("| `{rule}` | {severity} | {n} |\n"));
+        for ((rule, severity), n) in &rows {
+            let _ = writeln!(md, "| `{rule}` | {severity} | {n} |");
         }
-        md.push_str(&format!(
-            "\n{} findings ({} errors, {} warnings) in {} of {} files.\n",
-            outcome.total(),
-            outcome.count(Severity::Error),
-            outcome.count(Severity::Warning),
+        let _ = writeln!(
+            md,
+            "\n**{}** in {} of {}: {}, {}, {} info.",
+            counted(outcome.total(), "finding"),
             outcome.reports.len(),
-            outcome.files
-        ));
+            counted(outcome.files, "file"),
+            counted(outcome.count(Severity::Error), "error"),
+            counted(outcome.count(Severity::Warning), "warning"),
+            outcome.count(Severity::Info),
+        );
+    }
+    if outcome.baselined > 0 {
+        let _ = writeln!(
+            md,
+            "\n{} hidden by the baseline.",
+            counted(outcome.baselined, "finding")
+        );
     }
     if !outcome.problems.is_empty() {
-        md.push_str(&format!(
-            "\n{} files could not be checked.\n",
-            outcome.problems.len()
-        ));
+        let _ = writeln!(
+            md,
+            "\n{} could not be checked (see the annotations).",
+            counted(outcome.problems.len(), "input")
+        );
     }
     md
 }
 
+/// `md`, cut at a line end so that it fits in `room` bytes with the
+/// truncation note; empty when not even the note fits.
+fn fit(md: String, room: usize) -> String {
+    if md.len() <= room {
+        return md;
+    }
+    let Some(mut cut) = room.checked_sub(TRUNCATED.len()) else {
+        return String::new();
+    };
+    while !md.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let cut = md[..cut].rfind('\n').map_or(0, |i| i + 1);
+    let mut kept = md;
+    kept.truncate(cut);
+    kept.push_str(TRUNCATED);
+    kept
+}
+
+/// Appends the summary, within what the 1 MiB file still has room for
+/// (other steps' tools may have written to it first).
 fn append_summary(outcome: &Outcome, path: &Path) -> io::Result<()> {
-    let mut md = summary_markdown(outcome);
-    if md.len() > SUMMARY_CAP {
-        let mut cut = SUMMARY_CAP - 32;
-        while !md.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        md.truncate(cut);
-        md.push_str("\n…(truncated)\n");
+    let used = std::fs::metadata(path).map_or(0, |m| m.len());
+    let room = SUMMARY_CAP.saturating_sub(usize::try_from(used).unwrap_or(usize::MAX));
+    let md = fit(summary_markdown(outcome), room);
+    if md.is_empty() {
+        return Ok(());
     }
     let mut file = std::fs::OpenOptions::new()
         .create(true)
@@ -127,108 +190,115 @@ fn append_summary(outcome: &Outcome, path: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Finding;
-    use crate::report::FileReport;
+    use crate::report::sarif::fixture;
 
-    /// A finding located in `source` (whose first line is line `line_base + 1`).
-    fn finding(
-        rule: &str,
-        severity: Severity,
-        span: std::ops::Range<usize>,
-        source: &str,
-        line_base: usize,
-        message: &str,
-    ) -> Finding {
-        let mut f = Finding::new(
-            rule,
-            severity,
-            span,
-            message.to_string(),
-            String::new(),
-            None,
-        );
-        let lines = crate::source::LineIndex::new(source);
-        f.locate(source, &lines, &Default::default(), line_base);
-        f
+    fn lines(outcome: &Outcome, summary: Option<&Path>) -> Vec<String> {
+        let mut out = Vec::new();
+        write(outcome, summary, &mut out).unwrap();
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect()
     }
 
     #[test]
-    fn annotations_are_escaped() {
-        let source = "כותרת\nלפי סעיף 27(א)\nline, two: 100%\nmore".to_string();
-        let at = source.find("סעיף").unwrap();
-        let multi = source.find("two").unwrap();
+    fn one_command_per_finding_and_problem() {
+        let mut outcome = fixture::outcome();
+        // Property values escape `:` and `,` as well.
+        outcome.reports[1].path = "news/he, 1:2.txt".to_string();
+        let dir = tempfile::tempdir().unwrap();
+        let summary = dir.path().join("summary.md");
+        std::fs::write(&summary, "earlier step\n").unwrap();
+        assert_eq!(
+            lines(&outcome, Some(&summary)),
+            [
+                "::error file=dump.jsonl,line=3,endLine=3,col=1,endColumn=1,title=il-27a/notice-missing::no section 27A notice",
+                "::error file=news/he%2C 1%3A2.txt,line=2,endLine=2,col=5,endColumn=15,title=il-27a/section-malformed::cites «27(א)»: 100%25, see%0Abelow",
+                "::notice file=news/he%2C 1%3A2.txt,line=2,endLine=3,title=house/credit-split::credit split across lines",
+                "::warning file=أخبار/ar 1256.txt,line=2,endLine=2,col=19,endColumn=23,title=il-27a/year-malformed::year 2008 is not the Act's year",
+                "::error file=dump.jsonl,line=4,title=clearance::invalid JSON record: expected value, column 1; skipped",
+                "::error file=news/bad.md,title=clearance::binary file; skipped",
+            ]
+        );
+        assert_eq!(
+            std::fs::read_to_string(&summary).unwrap(),
+            "earlier step\n\
+             ### Clearance\n\
+             \n\
+             | rule | severity | findings |\n\
+             |---|---|---:|\n\
+             | `house/credit-split` | info | 1 |\n\
+             | `il-27a/notice-missing` | error | 1 |\n\
+             | `il-27a/section-malformed` | error | 1 |\n\
+             | `il-27a/year-malformed` | warning | 1 |\n\
+             \n\
+             **4 findings** in 3 of 5 files: 2 errors, 1 warning, 1 info.\n\
+             \n\
+             2 inputs could not be checked (see the annotations).\n"
+        );
+    }
+
+    #[test]
+    fn messages_and_properties_escape_what_the_runner_splits_on() {
+        assert_eq!(message("a%b\r\nc: d, e"), "a%25b%0D%0Ac: d, e");
+        assert_eq!(property("a%b\r\nc: d, e"), "a%25b%0D%0Ac%3A d%2C e");
+    }
+
+    #[test]
+    fn a_problem_without_a_path_has_no_file() {
         let outcome = Outcome {
-            files: 2,
-            reports: vec![
-                FileReport {
-                    path: "news/a,b.txt".to_string(),
-                    source: source.clone(),
-                    line_base: 0,
-                    findings: vec![
-                        finding(
-                            "il-27a/section-malformed",
-                            Severity::Error,
-                            at..at + 15,
-                            &source,
-                            0,
-                            "cites «27(א)»: 100%\nreally",
-                        ),
-                        finding(
-                            "house/x",
-                            Severity::Info,
-                            multi..source.len(),
-                            &source,
-                            0,
-                            "spans lines",
-                        ),
-                    ],
-                },
-                FileReport {
-                    path: "dump.jsonl:4".to_string(),
-                    source: "{\"text\":\"x\"}".to_string(),
-                    line_base: 3,
-                    findings: vec![finding(
-                        "il-27a/notice-missing",
-                        Severity::Warning,
-                        0..0,
-                        "{\"text\":\"x\"}",
-                        3,
-                        "none",
-                    )],
-                },
-            ],
             problems: vec![crate::load::InputProblem {
-                path: "bad.md".to_string(),
-                message: "binary file".to_string(),
+                path: String::new(),
+                message: "cannot walk".to_string(),
                 span: None,
                 source: None,
             }],
-            baselined: 0,
+            ..Outcome::default()
         };
-        let mut out = Vec::new();
+        assert_eq!(
+            lines(&outcome, None),
+            ["::error title=clearance::cannot walk"]
+        );
+    }
+
+    #[test]
+    fn a_clean_run_says_so_in_the_summary() {
         let dir = tempfile::tempdir().unwrap();
         let summary = dir.path().join("summary.md");
-        write(&outcome, Some(&summary), &mut out).unwrap();
-        let text = String::from_utf8(out).unwrap();
-        let lines: Vec<&str> = text.lines().collect();
+        let outcome = Outcome {
+            files: 1,
+            baselined: 2,
+            ..Outcome::default()
+        };
+        assert!(lines(&outcome, Some(&summary)).is_empty());
         assert_eq!(
-            lines,
-            [
-                "::error file=news/a%2Cb.txt,line=2,endLine=2,col=5,endColumn=15,title=il-27a/section-malformed::cites «27(א)»: 100%25%0Areally",
-                "::notice file=news/a%2Cb.txt,line=3,endLine=4,title=house/x::spans lines",
-                "::warning file=dump.jsonl,line=4,endLine=4,col=1,endColumn=1,title=il-27a/notice-missing::none",
-                "::error file=bad.md,title=clearance::binary file",
-            ]
+            std::fs::read_to_string(&summary).unwrap(),
+            "### Clearance\n\nNo findings in 1 file.\n\n2 findings hidden by the baseline.\n"
         );
-        let md = std::fs::read_to_string(&summary).unwrap();
-        assert!(
-            md.contains("| `il-27a/section-malformed` | error | 1 |"),
-            "{md}"
+    }
+
+    #[test]
+    fn the_summary_stays_under_the_cap() {
+        let md = format!("### Clearance\n\n{}", "| `x/y` | 1 |\n".repeat(10));
+        assert_eq!(fit(md.clone(), md.len()), md);
+        let room = TRUNCATED.len() + 20;
+        let cut = fit(md.clone(), room);
+        assert!(cut.len() <= room);
+        assert_eq!(cut, format!("### Clearance\n\n{TRUNCATED}"));
+        assert_eq!(fit(md, 3), "");
+        // Multi-byte text is never cut inside a character.
+        let arabic = format!("{}\n", "عربي".repeat(40));
+        assert_eq!(fit(arabic.clone(), TRUNCATED.len() + 7), TRUNCATED);
+
+        // A file another step nearly filled gets nothing more.
+        let dir = tempfile::tempdir().unwrap();
+        let summary = dir.path().join("summary.md");
+        std::fs::write(&summary, vec![b'x'; SUMMARY_CAP - 10]).unwrap();
+        write(&fixture::outcome(), Some(&summary), &mut Vec::new()).unwrap();
+        assert_eq!(
+            std::fs::metadata(&summary).unwrap().len(),
+            u64::try_from(SUMMARY_CAP - 10).unwrap()
         );
-        assert!(
-            md.contains("3 findings (1 errors, 1 warnings) in 2 of 2 files."),
-            "{md}"
-        );
-        assert!(md.contains("1 files could not be checked."), "{md}");
     }
 }

@@ -1,20 +1,46 @@
 //! `--format sarif`: SARIF 2.1.0 for code-scanning dashboards.
 //!
 //! Written with small structs of our own rather than a crate that models the
-//! whole schema: Clearance emits one run, its rules and its results.
-//! Columns are Unicode code points (`columnKind`), byte offsets are bytes of
-//! the file on disk, and each result carries a fingerprint (rule, path and
-//! matched text) so dashboards track a finding across edits.
+//! whole schema (`serde-sarif` brings builders and four more dependencies for
+//! objects Clearance never emits): one run, its rules, its results, and one
+//! invocation whose notifications are the input problems.
+//!
+//! Positions follow what dashboards need, not what is convenient here:
+//! - columns are Unicode code points, declared in `run.columnKind` because
+//!   the schema has no default; `endLine`/`endColumn` point just past the
+//!   span, as SARIF regions do;
+//! - `byteOffset`/`byteLength` are bytes of the file *on disk* (a
+//!   windows-1256 article, a record inside a JSON-lines dump), which is what
+//!   [`Finding::file_span`] holds;
+//! - `artifactLocation.uri` must be an RFC 3986 URI reference (SARIF §3.4.3):
+//!   relative paths are percent-encoded against `%SRCROOT%`, a colon in the
+//!   first segment included (it would otherwise read as a scheme), and
+//!   absolute paths become `file:` URIs without a `uriBaseId`;
+//! - a JSON-lines record (`dump.jsonl:12`) is reported against the dump
+//!   itself; its line is already the record's line in the file.
+//!
+//! Each result carries `partialFingerprints["clearance/v1"]`, the baseline's
+//! own fingerprint ([`fingerprint`]: FNV-1a 64, a fixed function with no
+//! per-process seed, over the rule, the report path and the matched text
+//! with whitespace collapsed). Line and column do not enter it, so code
+//! scanning keeps tracking a finding when the text around it moves; and it
+//! is the value `--baseline` records, so both agree on what is "the same".
 
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::io::{self, Write};
+use std::path::Path;
 
 use super::{Outcome, RuleInfo};
 use crate::finding::{Finding, Severity};
 use crate::suppress::fingerprint;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const SRCROOT: &str = "%SRCROOT%";
+/// Key of the fingerprint in `partialFingerprints`; bump the version if the
+/// hashed inputs ever change.
+const FINGERPRINT: &str = "clearance/v1";
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -29,8 +55,8 @@ struct Log<'a> {
 struct Run<'a> {
     tool: Tool<'a>,
     column_kind: &'static str,
-    results: Vec<SarifResult>,
-    invocations: [Invocation; 1],
+    results: Vec<SarifResult<'a>>,
+    invocations: [Invocation<'a>; 1],
 }
 
 #[derive(Serialize)]
@@ -38,8 +64,8 @@ struct Tool<'a> {
     driver: Driver<'a>,
 }
 
+/// No `informationUri` until the project has a public address.
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct Driver<'a> {
     name: &'static str,
     version: &'static str,
@@ -51,15 +77,15 @@ struct Driver<'a> {
 struct Rule<'a> {
     id: &'a str,
     name: String,
-    short_description: Text,
-    full_description: Text,
-    help: Text,
+    short_description: Text<'a>,
+    full_description: Text<'a>,
+    help: Text<'a>,
     default_configuration: Level,
 }
 
 #[derive(Serialize)]
-struct Text {
-    text: String,
+struct Text<'a> {
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -69,61 +95,72 @@ struct Level {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifResult {
-    rule_id: String,
+struct SarifResult<'a> {
+    rule_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     rule_index: Option<usize>,
     level: &'static str,
-    message: Text,
-    locations: [Location; 1],
+    message: Text<'a>,
+    locations: [Location<'a>; 1],
     partial_fingerprints: BTreeMap<&'static str, String>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Location {
-    physical_location: PhysicalLocation,
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PhysicalLocation {
+struct PhysicalLocation<'a> {
     artifact_location: Artifact,
     #[serde(skip_serializing_if = "Option::is_none")]
-    region: Option<Region>,
+    region: Option<Region<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Artifact {
     uri: String,
-    uri_base_id: &'static str,
+    /// Absent for an absolute `file:` URI (SARIF §3.4.4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
+/// A finding's region carries everything; an input problem inside a
+/// JSON-lines dump only its line.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Region {
+struct Region<'a> {
     start_line: usize,
-    start_column: usize,
-    end_line: usize,
-    end_column: usize,
-    byte_offset: usize,
-    byte_length: usize,
-    snippet: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_offset: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_length: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Invocation {
+struct Invocation<'a> {
     execution_successful: bool,
-    tool_execution_notifications: Vec<Notification>,
+    tool_execution_notifications: Vec<Notification<'a>>,
 }
 
 #[derive(Serialize)]
-struct Notification {
+struct Notification<'a> {
     level: &'static str,
-    message: Text,
-    locations: Vec<Location>,
+    message: Text<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location<'a>>,
 }
 
 fn level(s: Severity) -> &'static str {
@@ -134,72 +171,158 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// A report path split into the file and, for a JSON-lines record, the
+/// record's line (`dump.jsonl:12` → `("dump.jsonl", Some(12))`). Only dumps
+/// (and standard input) have records, so a colon elsewhere stays in the name.
+pub(super) fn split_record(path: &str) -> (&str, Option<usize>) {
+    if let Some((file, n)) = path.rsplit_once(':')
+        && !n.is_empty()
+        && n.bytes().all(|b| b.is_ascii_digit())
+        && (file == "<stdin>" || is_dump(file))
+        && let Ok(line) = n.parse()
+    {
+        return (file, Some(line));
+    }
+    (path, None)
+}
+
+fn is_dump(file: &str) -> bool {
+    Path::new(file)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+}
+
 /// The file part of a report path (`dump.jsonl:12` → `dump.jsonl`).
 pub(super) fn file_path(path: &str) -> &str {
-    match path.rsplit_once(':') {
-        Some((file, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => file,
-        _ => path,
+    split_record(path).0
+}
+
+/// Where a report path points, as a SARIF artifact location.
+fn artifact(path: &str) -> Artifact {
+    let absolute = Path::new(path).is_absolute();
+    let path = if std::path::MAIN_SEPARATOR == '\\' {
+        path.replace('\\', "/")
+    } else {
+        path.to_string()
+    };
+    if absolute {
+        // `/srv/a.txt` → `file:///srv/a.txt`, `C:/a.txt` → `file:///C:/a.txt`,
+        // `//host/share/a.txt` → `file://host/share/a.txt`.
+        let mut uri = String::from(if path.starts_with("//") {
+            "file:"
+        } else if path.starts_with('/') {
+            "file://"
+        } else {
+            "file:///"
+        });
+        encode_into(&path, true, &mut uri);
+        return Artifact {
+            uri,
+            uri_base_id: None,
+        };
+    }
+    let mut rest = path.as_str();
+    while let Some(r) = rest.strip_prefix("./") {
+        rest = r;
+    }
+    let mut uri = String::with_capacity(rest.len());
+    encode_into(rest, false, &mut uri);
+    Artifact {
+        uri,
+        uri_base_id: Some(SRCROOT),
     }
 }
 
-/// A relative URI reference: `/` separators, and characters outside the
-/// URI grammar percent-encoded (RFC 3986), so any file name is a valid `uri`.
-fn uri(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    let path = path.strip_prefix("./").unwrap_or(&path);
-    let mut out = String::with_capacity(path.len());
+/// Appends `path` percent-encoded as RFC 3986 path segments: unreserved
+/// characters, sub-delims, `@`, `/` and (except in the first segment of a
+/// relative reference, where it would read as a scheme) `:` stay; every
+/// other byte, `%`, spaces and all non-ASCII UTF-8 included, becomes `%XX`.
+fn encode_into(path: &str, colon_in_first_segment: bool, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut first_segment = true;
     for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+        let keep = b.is_ascii_alphanumeric()
+            || b"-._~!$&'()*+,;=@/".contains(&b)
+            || (b == b':' && (colon_in_first_segment || !first_segment));
+        if keep {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
+        }
+        if b == b'/' {
+            first_segment = false;
         }
     }
-    out
 }
 
-fn region(f: &Finding) -> Region {
+/// `notice-missing` → `NoticeMissing`: SARIF's examples name rules in
+/// PascalCase; the id stays the stable key.
+fn rule_name(id: &str) -> String {
+    let short = id.rsplit('/').next().unwrap_or(id);
+    let mut name = String::with_capacity(short.len());
+    let mut upper = true;
+    for c in short.chars() {
+        if c == '-' || c == '_' {
+            upper = true;
+        } else if upper {
+            name.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            name.push(c);
+        }
+    }
+    if name.is_empty() {
+        short.to_string()
+    } else {
+        name
+    }
+}
+
+fn region(f: &Finding) -> Region<'_> {
     Region {
         start_line: f.line,
-        start_column: f.column,
-        end_line: f.end_line,
-        end_column: f.end_column,
-        byte_offset: f.file_span.start,
-        byte_length: f.file_span.end - f.file_span.start,
-        snippet: Text {
-            text: f.matched.clone(),
-        },
+        start_column: Some(f.column),
+        end_line: Some(f.end_line),
+        end_column: Some(f.end_column),
+        byte_offset: Some(f.file_span.start),
+        byte_length: Some(f.file_span.end.saturating_sub(f.file_span.start)),
+        // Empty for something missing: still a valid artifactContent, and
+        // consumers need not special-case its absence.
+        snippet: Some(Text { text: &f.matched }),
     }
 }
 
 pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) -> io::Result<()> {
-    let index: BTreeMap<&str, usize> = rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
-    let mut results = Vec::new();
+    // `driver.rules` lists each id once (results find their rule by index),
+    // should two packs ever bring the same id.
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut listed: Vec<&RuleInfo> = Vec::with_capacity(rules.len());
+    for r in rules {
+        if let Entry::Vacant(slot) = index.entry(r.id.as_str()) {
+            slot.insert(listed.len());
+            listed.push(r);
+        }
+    }
+    let mut results = Vec::with_capacity(outcome.total());
     for file in &outcome.reports {
-        let path = file_path(&file.path);
+        let (path, _) = split_record(&file.path);
         for f in &file.findings {
             results.push(SarifResult {
-                rule_id: f.rule.clone(),
+                rule_id: &f.rule,
                 rule_index: index.get(f.rule.as_str()).copied(),
                 level: level(f.severity),
-                message: Text {
-                    text: f.message.clone(),
-                },
+                message: Text { text: &f.message },
                 locations: [Location {
                     physical_location: PhysicalLocation {
-                        artifact_location: Artifact {
-                            uri: uri(path),
-                            uri_base_id: "%SRCROOT%",
-                        },
+                        artifact_location: artifact(path),
                         region: Some(region(f)),
                     },
                 }],
                 partial_fingerprints: BTreeMap::from([(
-                    "clearance/v1",
+                    FINGERPRINT,
                     fingerprint(&f.rule, &file.path, &f.matched),
                 )]),
             });
@@ -208,20 +331,29 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
     let notifications = outcome
         .problems
         .iter()
-        .map(|p| Notification {
-            level: "error",
-            message: Text {
-                text: p.message.clone(),
-            },
-            locations: vec![Location {
-                physical_location: PhysicalLocation {
-                    artifact_location: Artifact {
-                        uri: uri(file_path(&p.path)),
-                        uri_base_id: "%SRCROOT%",
-                    },
-                    region: None,
-                },
-            }],
+        .map(|p| {
+            let (path, line) = split_record(&p.path);
+            Notification {
+                level: "error",
+                message: Text { text: &p.message },
+                locations: (!path.is_empty())
+                    .then(|| Location {
+                        physical_location: PhysicalLocation {
+                            artifact_location: artifact(path),
+                            region: line.map(|start_line| Region {
+                                start_line,
+                                start_column: None,
+                                end_line: None,
+                                end_column: None,
+                                byte_offset: None,
+                                byte_length: None,
+                                snippet: None,
+                            }),
+                        },
+                    })
+                    .into_iter()
+                    .collect(),
+            }
         })
         .collect();
     let log = Log {
@@ -232,23 +364,20 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
                 driver: Driver {
                     name: "clearance",
                     version: env!("CARGO_PKG_VERSION"),
-                    rules: rules
+                    rules: listed
                         .iter()
-                        .map(|r| Rule {
-                            id: &r.id,
-                            name: r.id.rsplit('/').next().unwrap_or(&r.id).to_string(),
-                            short_description: Text {
-                                text: r.title.clone(),
-                            },
-                            full_description: Text {
-                                text: r.help.clone().unwrap_or_else(|| r.title.clone()),
-                            },
-                            help: Text {
-                                text: r.help.clone().unwrap_or_else(|| r.title.clone()),
-                            },
-                            default_configuration: Level {
-                                level: level(r.severity),
-                            },
+                        .map(|r| {
+                            let help = r.help.as_deref().unwrap_or(&r.title);
+                            Rule {
+                                id: &r.id,
+                                name: rule_name(&r.id),
+                                short_description: Text { text: &r.title },
+                                full_description: Text { text: help },
+                                help: Text { text: help },
+                                default_configuration: Level {
+                                    level: level(r.severity),
+                                },
+                            }
                         })
                         .collect(),
                 },
@@ -263,4 +392,689 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+/// One small outcome shared by the printers' tests: a UTF-8 Hebrew article
+/// (a span across a line break, a message with `%`, `:`, `,` and a newline),
+/// a windows-1256 Arabic article under a non-ASCII folder whose name has a
+/// space, a JSON-lines record, and two input problems.
+#[cfg(test)]
+pub(super) mod fixture {
+    use crate::finding::{Finding, Severity};
+    use crate::load::InputProblem;
+    use crate::load::decode::{self, Origin};
+    use crate::report::{FileReport, Outcome, RuleInfo};
+    use crate::source::LineIndex;
+
+    pub(crate) const HEBREW: &str = "כותרת\nלפי סעיף 27(א) לחוק, ראו\nline two\n";
+    pub(crate) const ARABIC: &str = "عنوان\nوفقا للمادة 27 أ، 2008\n";
+    pub(crate) const DUMP: &str =
+        "{\"text\":\"ok\"}\n{\"text\":\"שלום\"}\n{\"text\":\"no notice\"}\nnot json\n";
+    const ARABIC_PATH: &str = "أخبار/ar 1256.txt";
+
+    /// The windows-1256 bytes of [`ARABIC`], as they are on disk.
+    pub(crate) fn arabic_bytes() -> Vec<u8> {
+        encoding_rs::WINDOWS_1256.encode(ARABIC).0.into_owned()
+    }
+
+    fn at(
+        rule: &str,
+        severity: Severity,
+        text: &str,
+        span: std::ops::Range<usize>,
+        origin: &Origin,
+        line_base: usize,
+        message: &str,
+    ) -> Finding {
+        let mut f = Finding::new(
+            rule,
+            severity,
+            span,
+            message.to_string(),
+            String::new(),
+            None,
+        );
+        f.locate(text, &LineIndex::new(text), origin, line_base);
+        f
+    }
+
+    fn find(text: &str, needle: &str) -> std::ops::Range<usize> {
+        let start = text.find(needle).unwrap_or(0);
+        start..start + needle.len()
+    }
+
+    pub(crate) fn outcome() -> Outcome {
+        let section = find(HEBREW, "סעיף 27(א)");
+        let across = find(HEBREW, "ראו\nline");
+        let decoded = decode::decode(&arabic_bytes(), Some("windows-1256"), None);
+        let year = find(&decoded.text, "2008");
+        let record_start = DUMP.find("{\"text\":\"no notice\"}").unwrap_or(0);
+        let record = "{\"text\":\"no notice\"}";
+        let record_origin = Origin::Linear(vec![(0, record_start)]);
+        Outcome {
+            files: 5,
+            reports: vec![
+                FileReport {
+                    path: "dump.jsonl:3".to_string(),
+                    // `check` keeps no text for machine formats.
+                    source: String::new(),
+                    line_base: 2,
+                    findings: vec![at(
+                        "il-27a/notice-missing",
+                        Severity::Error,
+                        record,
+                        0..0,
+                        &record_origin,
+                        2,
+                        "no section 27A notice",
+                    )],
+                },
+                FileReport {
+                    path: "news/he.txt".to_string(),
+                    source: String::new(),
+                    line_base: 0,
+                    findings: vec![
+                        at(
+                            "il-27a/section-malformed",
+                            Severity::Error,
+                            HEBREW,
+                            section,
+                            &Origin::Same,
+                            0,
+                            "cites «27(א)»: 100%, see\nbelow",
+                        ),
+                        at(
+                            "house/credit-split",
+                            Severity::Info,
+                            HEBREW,
+                            across,
+                            &Origin::Same,
+                            0,
+                            "credit split across lines",
+                        ),
+                    ],
+                },
+                FileReport {
+                    path: ARABIC_PATH.to_string(),
+                    source: String::new(),
+                    line_base: 0,
+                    findings: vec![at(
+                        "il-27a/year-malformed",
+                        Severity::Warning,
+                        &decoded.text,
+                        year,
+                        &decoded.origin,
+                        0,
+                        "year 2008 is not the Act's year",
+                    )],
+                },
+            ],
+            problems: vec![
+                InputProblem {
+                    path: "dump.jsonl:4".to_string(),
+                    message: "invalid JSON record: expected value, column 1; skipped".to_string(),
+                    span: Some(0..0),
+                    source: Some("not json".to_string()),
+                },
+                InputProblem {
+                    path: "news/bad.md".to_string(),
+                    message: "binary file; skipped".to_string(),
+                    span: None,
+                    source: None,
+                },
+            ],
+            baselined: 0,
+        }
+    }
+
+    pub(crate) fn rules() -> Vec<RuleInfo> {
+        let rule = |id: &str, severity, title: &str, help: Option<&str>| RuleInfo {
+            id: id.to_string(),
+            severity,
+            title: title.to_string(),
+            help: help.map(str::to_string),
+        };
+        vec![
+            rule(
+                "il-27a/notice-missing",
+                Severity::Error,
+                "no section 27A notice",
+                Some("add the publisher's notice with a takedown contact"),
+            ),
+            rule(
+                "il-27a/section-malformed",
+                Severity::Error,
+                "cites «…»",
+                Some("cite section 27A"),
+            ),
+            rule(
+                "il-27a/year-malformed",
+                Severity::Warning,
+                "year … is not the Act's year",
+                None,
+            ),
+            rule(
+                "house/credit-split",
+                Severity::Info,
+                "credit split across lines",
+                None,
+            ),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixture::{self, DUMP, HEBREW};
+    use super::*;
+    use serde_json::{Map, Value};
+
+    fn sarif(outcome: &Outcome) -> Value {
+        let mut out = Vec::new();
+        write(outcome, &fixture::rules(), &mut out).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    /// Checks `uri` against RFC 3986's URI-reference: only unreserved,
+    /// reserved and `%XX`; a scheme, or else no `:` in the first segment.
+    fn assert_uri_reference(uri: &str) {
+        let bytes = uri.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == b'%' {
+                assert!(
+                    bytes
+                        .get(i + 1..i + 3)
+                        .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)),
+                    "bad escape in {uri}"
+                );
+                i += 3;
+                continue;
+            }
+            assert!(
+                b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&b),
+                "{:?} not allowed in {uri}",
+                char::from(b)
+            );
+            i += 1;
+        }
+        let has_scheme = uri.split_once(':').is_some_and(|(s, _)| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+        if !has_scheme {
+            let first = uri.split('/').next().unwrap_or_default();
+            assert!(
+                !first.contains(':'),
+                "relative {uri} would read as a scheme"
+            );
+        }
+    }
+
+    fn keys(v: &Value, allowed: &[&str], required: &[&str], what: &str) {
+        let obj = v
+            .as_object()
+            .unwrap_or_else(|| panic!("{what} is an object"));
+        for k in obj.keys() {
+            assert!(
+                allowed.contains(&k.as_str()),
+                "{what}: unknown property {k}"
+            );
+        }
+        for k in required {
+            assert!(obj.contains_key(*k), "{what}: required {k}");
+        }
+    }
+
+    fn message(v: &Value, what: &str) {
+        // message / multiformatMessageString: `text` is a string (message
+        // allows `id` instead; we always give text).
+        keys(v, &["text", "markdown", "id", "arguments"], &["text"], what);
+        assert!(v["text"].is_string(), "{what}.text");
+    }
+
+    fn level(v: &Value, what: &str) {
+        assert!(
+            ["none", "note", "warning", "error"].contains(&v.as_str().unwrap_or("")),
+            "{what}: level enum"
+        );
+    }
+
+    fn location(v: &Value, what: &str) {
+        keys(v, &["physicalLocation"], &[], what);
+        let p = &v["physicalLocation"];
+        // physicalLocation: anyOf required address | artifactLocation.
+        keys(
+            p,
+            &["artifactLocation", "region"],
+            &["artifactLocation"],
+            what,
+        );
+        let a = &p["artifactLocation"];
+        keys(a, &["uri", "uriBaseId"], &["uri"], what);
+        let uri = a["uri"].as_str().unwrap();
+        assert_uri_reference(uri);
+        // §3.4.4: uriBaseId only with a relative reference.
+        assert_eq!(
+            a.get("uriBaseId").is_some(),
+            !uri.starts_with("file:"),
+            "{what}: uriBaseId with {uri}"
+        );
+        let Some(r) = p.get("region") else { return };
+        keys(
+            r,
+            &[
+                "startLine",
+                "startColumn",
+                "endLine",
+                "endColumn",
+                "byteOffset",
+                "byteLength",
+                "snippet",
+            ],
+            &[],
+            what,
+        );
+        let n = |k: &str| r.get(k).map(|v| v.as_i64().unwrap());
+        // region: lines and columns are integers ≥ 1, byteOffset ≥ -1,
+        // byteLength ≥ 0; §3.30.5: the region is a line/column or a byte
+        // region (we give both).
+        for k in ["startLine", "startColumn", "endLine", "endColumn"] {
+            assert!(n(k).is_none_or(|v| v >= 1), "{what}: {k} ≥ 1");
+        }
+        assert!(n("startLine").is_some() || n("byteOffset").is_some());
+        assert!(n("byteOffset").is_none_or(|v| v >= -1));
+        assert!(n("byteLength").is_none_or(|v| v >= 0));
+        // §3.30: the end is not before the start.
+        if let (Some(sl), Some(el)) = (n("startLine"), n("endLine")) {
+            assert!(el >= sl, "{what}: endLine ≥ startLine");
+            if sl == el
+                && let (Some(sc), Some(ec)) = (n("startColumn"), n("endColumn"))
+            {
+                assert!(ec >= sc, "{what}: endColumn ≥ startColumn");
+            }
+        }
+        if let Some(s) = r.get("snippet") {
+            // artifactContent: text is a string.
+            keys(s, &["text", "binary", "rendered"], &[], what);
+            assert!(s["text"].is_string());
+        }
+    }
+
+    /// The part of the SARIF 2.1.0 JSON schema (sarif-schema-2.1.0.json)
+    /// that covers what Clearance emits, as assertions (the schema is not
+    /// vendored and tests have no network):
+    /// - `additionalProperties: false` on every object we write: only
+    ///   properties the schema defines for that object;
+    /// - `required`: sarifLog {version, runs}, run {tool}, tool {driver},
+    ///   toolComponent {name}, reportingDescriptor {id}, result {message},
+    ///   invocation {executionSuccessful}, notification {message},
+    ///   multiformatMessageString {text}, artifactLocation (uri, ours);
+    /// - enums: version "2.1.0", columnKind, level (results, notifications,
+    ///   defaultConfiguration);
+    /// - formats and minimums: $schema an absolute URI, uri a URI reference,
+    ///   ruleIndex ≥ -1, region lines/columns ≥ 1, byteOffset ≥ -1,
+    ///   byteLength ≥ 0; `rules` uniqueItems (by id);
+    /// - and spec prose the schema cannot say: ruleIndex names the rule of
+    ///   ruleId (§3.27.6), end not before start (§3.30), no uriBaseId with
+    ///   an absolute URI (§3.4.4), partialFingerprints values are strings.
+    fn assert_sarif_2_1_0(log: &Value) {
+        keys(
+            log,
+            &["$schema", "version", "runs"],
+            &["version", "runs"],
+            "log",
+        );
+        assert_eq!(log["version"], "2.1.0");
+        assert!(log["$schema"].as_str().unwrap().starts_with("https://"));
+        let runs = log["runs"].as_array().unwrap();
+        assert_eq!(runs.len(), 1);
+        let run = &runs[0];
+        keys(
+            run,
+            &["tool", "columnKind", "results", "invocations"],
+            &["tool"],
+            "run",
+        );
+        assert!(
+            ["utf16CodeUnits", "unicodeCodePoints"].contains(&run["columnKind"].as_str().unwrap())
+        );
+        keys(&run["tool"], &["driver"], &["driver"], "tool");
+        let driver = &run["tool"]["driver"];
+        keys(
+            driver,
+            &["name", "version", "informationUri", "rules"],
+            &["name"],
+            "driver",
+        );
+        assert!(driver["name"].is_string() && driver["version"].is_string());
+        let rules = driver["rules"].as_array().unwrap();
+        let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "rule ids are unique");
+        for r in rules {
+            keys(
+                r,
+                &[
+                    "id",
+                    "name",
+                    "shortDescription",
+                    "fullDescription",
+                    "help",
+                    "defaultConfiguration",
+                ],
+                &["id"],
+                "rule",
+            );
+            assert!(r["name"].is_string());
+            for k in ["shortDescription", "fullDescription", "help"] {
+                message(&r[k], k);
+            }
+            keys(
+                &r["defaultConfiguration"],
+                &["level"],
+                &[],
+                "defaultConfiguration",
+            );
+            level(&r["defaultConfiguration"]["level"], "defaultConfiguration");
+        }
+        for res in run["results"].as_array().unwrap() {
+            keys(
+                res,
+                &[
+                    "ruleId",
+                    "ruleIndex",
+                    "level",
+                    "message",
+                    "locations",
+                    "partialFingerprints",
+                ],
+                &["message"],
+                "result",
+            );
+            message(&res["message"], "result.message");
+            level(&res["level"], "result");
+            let rule = res["ruleId"].as_str().unwrap();
+            if let Some(i) = res.get("ruleIndex") {
+                let i = i.as_i64().unwrap();
+                assert!(i >= -1);
+                assert_eq!(ids[usize::try_from(i).unwrap()], rule, "ruleIndex");
+            }
+            for loc in res["locations"].as_array().unwrap() {
+                location(loc, "result.location");
+            }
+            let fps: &Map<String, Value> = res["partialFingerprints"].as_object().unwrap();
+            assert!(fps.values().all(Value::is_string));
+        }
+        for inv in run["invocations"].as_array().unwrap() {
+            keys(
+                inv,
+                &["executionSuccessful", "toolExecutionNotifications"],
+                &["executionSuccessful"],
+                "invocation",
+            );
+            assert!(inv["executionSuccessful"].is_boolean());
+            for note in inv["toolExecutionNotifications"].as_array().unwrap() {
+                keys(
+                    note,
+                    &["level", "message", "locations"],
+                    &["message"],
+                    "notification",
+                );
+                message(&note["message"], "notification.message");
+                level(&note["level"], "notification");
+                for loc in note
+                    .get("locations")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    location(loc, "notification.location");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn meets_the_schema_and_points_at_bytes_on_disk() {
+        let log = sarif(&fixture::outcome());
+        assert_sarif_2_1_0(&log);
+        let run = &log["runs"][0];
+        assert_eq!(run["tool"]["driver"]["name"], "clearance");
+        assert_eq!(run["tool"]["driver"]["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(run["columnKind"], "unicodeCodePoints");
+        let rule = &run["tool"]["driver"]["rules"][2];
+        assert_eq!(rule["id"], "il-27a/year-malformed");
+        assert_eq!(rule["name"], "YearMalformed");
+        assert_eq!(
+            rule["fullDescription"]["text"],
+            "year … is not the Act's year"
+        );
+        assert_eq!(rule["defaultConfiguration"]["level"], "warning");
+
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(results.len(), 4);
+        let on_disk = |uri: &str| -> Vec<u8> {
+            match uri {
+                "dump.jsonl" => DUMP.as_bytes().to_vec(),
+                "news/he.txt" => HEBREW.as_bytes().to_vec(),
+                "%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/ar%201256.txt" => fixture::arabic_bytes(),
+                other => panic!("unexpected uri {other}"),
+            }
+        };
+        let mut seen = Vec::new();
+        for res in results {
+            let loc = &res["locations"][0]["physicalLocation"];
+            let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+            assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+            let r = &loc["region"];
+            let n = |k: &str| usize::try_from(r[k].as_u64().unwrap()).unwrap();
+            let bytes = on_disk(uri);
+            let raw = &bytes[n("byteOffset")..n("byteOffset") + n("byteLength")];
+            let text = if uri.ends_with("1256.txt") {
+                encoding_rs::WINDOWS_1256
+                    .decode_without_bom_handling(raw)
+                    .0
+                    .into_owned()
+            } else {
+                String::from_utf8(raw.to_vec()).unwrap()
+            };
+            assert_eq!(text, r["snippet"]["text"].as_str().unwrap(), "{uri}");
+            seen.push((
+                uri.to_string(),
+                res["ruleId"].as_str().unwrap().to_string(),
+                res["level"].as_str().unwrap().to_string(),
+                [
+                    n("startLine"),
+                    n("startColumn"),
+                    n("endLine"),
+                    n("endColumn"),
+                    n("byteOffset"),
+                    n("byteLength"),
+                ],
+            ));
+        }
+        let row = |uri: &str, rule: &str, level: &str, pos: [usize; 6]| {
+            (uri.to_string(), rule.to_string(), level.to_string(), pos)
+        };
+        let record = DUMP.find("{\"text\":\"no notice\"}").unwrap();
+        let section = HEBREW.find("סעיף").unwrap();
+        let across = HEBREW.find("ראו").unwrap();
+        assert_eq!(
+            seen,
+            [
+                // The record is line 3 of the dump; nothing matched: an empty span.
+                row(
+                    "dump.jsonl",
+                    "il-27a/notice-missing",
+                    "error",
+                    [3, 1, 3, 1, record, 0]
+                ),
+                // Columns count characters (5), offsets count bytes.
+                row(
+                    "news/he.txt",
+                    "il-27a/section-malformed",
+                    "error",
+                    [2, 5, 2, 15, section, "סעיף 27(א)".len()]
+                ),
+                // Across a line break: the end is on the next line.
+                row(
+                    "news/he.txt",
+                    "house/credit-split",
+                    "note",
+                    [2, 22, 3, 5, across, "ראו\nline".len()]
+                ),
+                // windows-1256: one byte per letter on disk.
+                row(
+                    "%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1/ar%201256.txt",
+                    "il-27a/year-malformed",
+                    "warning",
+                    [2, 19, 2, 23, 24, 4]
+                ),
+            ]
+        );
+        assert_eq!(
+            results[0]["locations"][0]["physicalLocation"]["region"]["snippet"]["text"],
+            ""
+        );
+        assert_eq!(
+            results[1]["message"]["text"],
+            "cites «27(א)»: 100%, see\nbelow"
+        );
+
+        let inv = &run["invocations"][0];
+        assert_eq!(inv["executionSuccessful"], false);
+        let notes = inv["toolExecutionNotifications"].as_array().unwrap();
+        assert_eq!(notes.len(), 2);
+        let loc = &notes[0]["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "dump.jsonl");
+        assert_eq!(loc["region"], serde_json::json!({"startLine": 4}));
+        assert_eq!(notes[1]["message"]["text"], "binary file; skipped");
+        assert_eq!(
+            notes[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "news/bad.md"
+        );
+    }
+
+    #[test]
+    fn each_rule_is_listed_once() {
+        let mut rules = fixture::rules();
+        rules.insert(0, rules[2].clone());
+        let mut out = Vec::new();
+        write(&fixture::outcome(), &rules, &mut out).unwrap();
+        let log: Value = serde_json::from_slice(&out).unwrap();
+        assert_sarif_2_1_0(&log);
+        let driver = &log["runs"][0]["tool"]["driver"];
+        assert_eq!(driver["rules"].as_array().unwrap().len(), 4);
+        assert_eq!(driver["rules"][0]["id"], "il-27a/year-malformed");
+        assert_eq!(log["runs"][0]["results"][3]["ruleIndex"], 0);
+    }
+
+    #[test]
+    fn a_clean_run_is_successful_and_still_valid() {
+        let log = sarif(&Outcome {
+            files: 3,
+            ..Outcome::default()
+        });
+        assert_sarif_2_1_0(&log);
+        assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+        assert_eq!(
+            log["runs"][0]["invocations"][0]["executionSuccessful"],
+            true
+        );
+    }
+
+    #[test]
+    fn fingerprints_are_stable_and_follow_the_text() {
+        let fps = |outcome: &Outcome| -> Vec<String> {
+            sarif(outcome)["runs"][0]["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    r["partialFingerprints"][FINGERPRINT]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect()
+        };
+        let first = fps(&fixture::outcome());
+        assert_eq!(first, fps(&fixture::outcome()));
+        // FNV-1a 64 of "il-27a/section-malformed\0news/he.txt\0סעיף 27(א)",
+        // computed independently: the value must not change across
+        // platforms or releases, or every dashboard alert reopens.
+        assert_eq!(first[1], "68864f6fbd81dbee");
+        let mut moved = fixture::outcome();
+        let f = &mut moved.reports[1].findings[0];
+        f.line += 7;
+        f.file_span = f.file_span.start + 90..f.file_span.end + 90;
+        f.matched = "סעיף\n  27(א)".to_string();
+        assert_eq!(
+            fps(&moved)[1],
+            first[1],
+            "whitespace and position do not count"
+        );
+        moved.reports[1].findings[0].matched = "סעיף 72(א)".to_string();
+        assert_ne!(fps(&moved)[1], first[1], "different text");
+        assert_eq!(first.iter().filter(|f| f.len() == 16).count(), first.len());
+    }
+
+    #[test]
+    fn uris_are_rfc_3986_references() {
+        let uri = |p: &str| artifact(p).uri;
+        assert_eq!(uri("news/my story.md"), "news/my%20story.md");
+        assert_eq!(uri("./news/a.txt"), "news/a.txt");
+        assert_eq!(uri("أ/b.txt"), "%D8%A3/b.txt");
+        assert_eq!(uri("100%.md"), "100%25.md");
+        assert_eq!(uri("a#b?c[1].md"), "a%23b%3Fc%5B1%5D.md");
+        // A colon in the first segment would make `c` a scheme.
+        assert_eq!(uri("c:notes/12:30.md"), "c%3Anotes/12:30.md");
+        assert_eq!(uri("../shared/a,b;c.txt"), "../shared/a,b;c.txt");
+        let abs = artifact("/srv/news/a b.txt");
+        assert_eq!(abs.uri, "file:///srv/news/a%20b.txt");
+        assert!(abs.uri_base_id.is_none());
+        for p in [
+            "news/my story.md",
+            "c:notes/12:30.md",
+            "أ/b.txt",
+            "/srv/x:y.txt",
+            "a\\b.txt",
+        ] {
+            assert_uri_reference(&uri(p));
+        }
+    }
+
+    #[test]
+    fn record_paths_split_only_for_dumps() {
+        assert_eq!(split_record("dump.jsonl:12"), ("dump.jsonl", Some(12)));
+        assert_eq!(split_record("a/b.NDJSON:1"), ("a/b.NDJSON", Some(1)));
+        assert_eq!(split_record("<stdin>:3"), ("<stdin>", Some(3)));
+        assert_eq!(split_record("dump.jsonl"), ("dump.jsonl", None));
+        assert_eq!(split_record("notes.txt:12"), ("notes.txt:12", None));
+        assert_eq!(split_record("dump.jsonl:"), ("dump.jsonl:", None));
+        assert_eq!(file_path("dump.jsonl:x"), "dump.jsonl:x");
+    }
+
+    #[test]
+    fn rule_names_are_pascal_case() {
+        assert_eq!(rule_name("il-27a/notice-missing"), "NoticeMissing");
+        assert_eq!(rule_name("house/credit_split"), "CreditSplit");
+        assert_eq!(rule_name("plain"), "Plain");
+        assert_eq!(rule_name("x/-"), "-");
+    }
+
+    #[test]
+    fn output_is_identical_across_runs() {
+        let run = || {
+            let mut out = Vec::new();
+            write(&fixture::outcome(), &fixture::rules(), &mut out).unwrap();
+            out
+        };
+        assert_eq!(run(), run());
+    }
 }

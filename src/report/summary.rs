@@ -1,5 +1,12 @@
 //! `--format summary`: counts per rule and per folder, for a quick look at
-//! a large archive.
+//! a large archive where a finding-by-finding listing would scroll past.
+//!
+//! Two tables, each sorted by count (descending) then name, then one totals
+//! line. Columns are padded by character count, not bytes, so a folder
+//! named in Arabic or Hebrew lines up with ASCII ones in a terminal (no
+//! article text appears here, only paths and rule ids, so there is no
+//! right-to-left run to reorder a line). Input problems are not listed:
+//! `check` prints them to standard error as it does for human output.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -9,69 +16,161 @@ use super::sarif::file_path;
 use crate::finding::Severity;
 
 /// Rows sorted by count (descending), then name.
-fn sorted<K: Ord + Clone>(map: BTreeMap<K, usize>) -> Vec<(K, usize)> {
+fn sorted<K: Ord>(map: BTreeMap<K, usize>) -> Vec<(K, usize)> {
     let mut rows: Vec<(K, usize)> = map.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     rows
 }
 
+/// `s` followed by spaces up to `width` characters.
 fn pad(s: &str, width: usize) -> String {
     let n = s.chars().count();
     format!("{s}{}", " ".repeat(width.saturating_sub(n)))
 }
 
-pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    let mut rules: BTreeMap<(String, Severity), usize> = BTreeMap::new();
-    let mut folders: BTreeMap<String, usize> = BTreeMap::new();
-    for (file, f) in outcome.findings() {
-        *rules.entry((f.rule.clone(), f.severity)).or_default() += 1;
-        let path = file_path(&file.path);
-        let folder = match path.rfind('/') {
-            Some(i) => &path[..i],
-            None => ".",
-        };
-        *folders.entry(folder.to_string()).or_default() += 1;
+/// The folder a report path is in: `news/a.txt` → `news`, `a.txt` → `.`,
+/// `dump.jsonl:12` → the dump's folder.
+fn folder(path: &str) -> &str {
+    let path = file_path(path);
+    let sep = |c: char| c == '/' || (std::path::MAIN_SEPARATOR == '\\' && c == '\\');
+    match path.rfind(sep) {
+        Some(0) => &path[..1],
+        Some(i) => &path[..i],
+        None => ".",
     }
-    let rules = sorted(rules);
-    let folders = sorted(folders);
-    let width = rules
-        .iter()
-        .map(|((r, _), _)| r.chars().count())
-        .chain(folders.iter().map(|(f, _)| f.chars().count()))
-        .chain([6])
-        .max()
-        .unwrap_or(6);
-    writeln!(
-        out,
-        "{}  {}  findings",
-        pad("rule", width),
-        pad("severity", 8)
-    )?;
-    for ((rule, severity), n) in &rules {
+}
+
+pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let mut rules: BTreeMap<(&str, Severity), usize> = BTreeMap::new();
+    let mut folders: BTreeMap<&str, usize> = BTreeMap::new();
+    for (file, f) in outcome.findings() {
+        *rules.entry((f.rule.as_str(), f.severity)).or_default() += 1;
+        *folders.entry(folder(&file.path)).or_default() += 1;
+    }
+    if !rules.is_empty() {
+        let rules = sorted(rules);
+        let folders = sorted(folders);
+        const SEVERITY: usize = "severity".len();
+        let name = rules
+            .iter()
+            .map(|((r, _), _)| r.chars().count())
+            .chain(folders.iter().map(|(f, _)| f.chars().count()))
+            .chain(["folder".len()])
+            .max()
+            .unwrap_or(0);
+        let count = outcome.total().to_string().len().max("findings".len());
         writeln!(
             out,
-            "{}  {}  {n:>8}",
-            pad(rule, width),
-            pad(severity.as_str(), 8)
+            "{}  {}  {:>count$}",
+            pad("rule", name),
+            pad("severity", SEVERITY),
+            "findings"
         )?;
+        for ((rule, severity), n) in &rules {
+            writeln!(
+                out,
+                "{}  {}  {n:>count$}",
+                pad(rule, name),
+                pad(severity.as_str(), SEVERITY)
+            )?;
+        }
+        writeln!(out)?;
+        let blank = pad("", SEVERITY);
+        writeln!(
+            out,
+            "{}  {blank}  {:>count$}",
+            pad("folder", name),
+            "findings"
+        )?;
+        for (folder, n) in &folders {
+            writeln!(out, "{}  {blank}  {n:>count$}", pad(folder, name))?;
+        }
+        writeln!(out)?;
     }
-    writeln!(out)?;
-    writeln!(out, "{}  {}  findings", pad("folder", width), pad("", 8))?;
-    for (folder, n) in &folders {
-        writeln!(out, "{}  {}  {n:>8}", pad(folder, width), pad("", 8))?;
-    }
-    writeln!(out)?;
-    let (errors, warnings) = (
+    let (errors, warnings, infos) = (
         outcome.count(Severity::Error),
         outcome.count(Severity::Warning),
+        outcome.count(Severity::Info),
     );
     writeln!(
         out,
-        "{} files checked, {} findings ({errors} errors, {warnings} warnings, {} info), {} problems, {} baselined",
+        "{} files checked, {} findings ({errors} errors, {warnings} warnings, {infos} info), {} problems, {} baselined",
         outcome.files,
         outcome.total(),
-        outcome.total() - errors - warnings,
         outcome.problems.len(),
         outcome.baselined
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::sarif::fixture;
+
+    fn text(outcome: &Outcome) -> String {
+        let mut out = Vec::new();
+        write(outcome, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn tables_per_rule_and_folder_then_totals() {
+        let mut outcome = fixture::outcome();
+        outcome.baselined = 3;
+        // Padding counts characters: `أخبار` is 5 wide but 10 bytes.
+        assert_eq!(
+            text(&outcome),
+            "\
+rule                      severity  findings
+house/credit-split        info             1
+il-27a/notice-missing     error            1
+il-27a/section-malformed  error            1
+il-27a/year-malformed     warning          1
+
+folder                              findings
+news                                       2
+.                                          1
+أخبار                                      1
+
+5 files checked, 4 findings (2 errors, 1 warnings, 1 info), 2 problems, 3 baselined
+"
+        );
+    }
+
+    #[test]
+    fn counts_sort_before_names() {
+        let mut outcome = fixture::outcome();
+        let extra = outcome.reports[2].findings[0].clone();
+        outcome.reports[2].findings.push(extra.clone());
+        outcome.reports[2].findings.push(extra);
+        let out = text(&outcome);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[1].starts_with("il-27a/year-malformed     warning          3"),
+            "{out}"
+        );
+        assert!(lines[7].starts_with("أخبار "), "{out}");
+        assert!(lines[7].ends_with(" 3"), "{out}");
+    }
+
+    #[test]
+    fn a_clean_run_is_one_line() {
+        let outcome = Outcome {
+            files: 12,
+            ..Outcome::default()
+        };
+        assert_eq!(
+            text(&outcome),
+            "12 files checked, 0 findings (0 errors, 0 warnings, 0 info), 0 problems, 0 baselined\n"
+        );
+    }
+
+    #[test]
+    fn folders_of_paths() {
+        assert_eq!(folder("news/2024/a.txt"), "news/2024");
+        assert_eq!(folder("a.txt"), ".");
+        assert_eq!(folder("dump.jsonl:12"), ".");
+        assert_eq!(folder("archive/dump.jsonl:3"), "archive");
+        assert_eq!(folder("/a.txt"), "/");
+    }
 }
