@@ -100,7 +100,7 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// Where relative paths and globs in the file are anchored.
     pub dir: PathBuf,
-    pub publisher: Publisher,
+    pub publisher: std::sync::Arc<Publisher>,
     /// Packs to run (built-in names, or paths resolved against `dir`);
     /// `None`: every built-in pack.
     pub packs: Option<Vec<String>>,
@@ -256,7 +256,7 @@ impl Config {
         Ok(Config {
             path: Some(path.to_path_buf()),
             dir,
-            publisher: raw.publisher.unwrap_or_default(),
+            publisher: std::sync::Arc::new(raw.publisher.unwrap_or_default()),
             packs,
             exclude,
             overrides,
@@ -330,7 +330,10 @@ impl Config {
     /// The profile for a file: `base_off` are packs loaded but not active by
     /// default (added only by overrides); the matching overrides apply in order.
     pub fn profile(&self, path: &Path, base_off: &[String]) -> Profile {
-        let mut profile = Profile::default();
+        let mut profile = Profile {
+            publisher: Some(self.publisher.clone()),
+            ..Profile::default()
+        };
         profile.off_packs.extend(base_off.iter().cloned());
         if self.overrides.is_empty() {
             return profile;
@@ -493,9 +496,11 @@ mod tests {
             wire.severity.get("il-27a/notice-missing"),
             Some(&Some(Severity::Warning))
         );
+        let plain = c.profile(Path::new("/site/news/a.txt"), &[]);
+        assert!(plain.off_packs.is_empty() && plain.severity.is_empty());
         assert_eq!(
-            c.profile(Path::new("/site/news/a.txt"), &[]),
-            Profile::default()
+            plain.publisher.as_deref().and_then(|p| p.name.as_deref()),
+            Some("Kafr News")
         );
     }
 

@@ -116,7 +116,14 @@ fn user_pack_adds_to_the_builtin_ones() {
         &["check", "--format", "json", "--pack", "house.yaml", "x.txt"],
     ));
     let ids: Vec<String> = rules_by_path(&both).into_iter().map(|(_, r)| r).collect();
-    assert_eq!(ids, ["house/read-more", "il-27a/notice-missing"]);
+    assert_eq!(
+        ids,
+        [
+            "house/read-more",
+            "il-27a/notice-missing",
+            "residue/read-also"
+        ]
+    );
 
     let only = json(&clearance(
         dir.path(),

@@ -115,11 +115,18 @@ pub(super) fn fields(source: &str, block: &Block) -> Result<Vec<Region>, (String
             },
             _ => (format!("front_matter.{key}"), &value.json),
         };
-        let strings: Vec<&str> = match json {
-            serde_json::Value::String(s) => vec![s.as_str()],
-            serde_json::Value::Array(items) => items.iter().filter_map(|i| i.as_str()).collect(),
-            _ => Vec::new(),
+        // Strings, and booleans and numbers as written (`republished: true`).
+        let scalar = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Bool(b) => Some(b.to_string()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
         };
+        let owned: Vec<String> = match json {
+            serde_json::Value::Array(items) => items.iter().filter_map(scalar).collect(),
+            other => scalar(other).into_iter().collect(),
+        };
+        let strings: Vec<&str> = owned.iter().map(String::as_str).collect();
         if strings.is_empty() {
             continue;
         }
@@ -177,6 +184,8 @@ struct Value {
 fn toml_to_json(v: toml::Value) -> serde_json::Value {
     match v {
         toml::Value::String(s) => serde_json::Value::String(s),
+        toml::Value::Boolean(b) => serde_json::Value::Bool(b),
+        toml::Value::Integer(i) => serde_json::Value::from(i),
         toml::Value::Array(items) => {
             serde_json::Value::Array(items.into_iter().map(toml_to_json).collect())
         }

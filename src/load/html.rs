@@ -1971,19 +1971,22 @@ impl<'a> Walk<'a> {
         let footer = select(items, |i| {
             i.kind.in_flow() && (i.flags & FOOTER != 0 || (i.footer > 0 && footer_ok[i.footer - 1]))
         });
-        let caption = select(items, |i| {
-            i.kind == Kind::Alt || (i.kind.in_flow() && i.flags & FIGCAPTION != 0)
-        });
+        let alt = select(items, |i| i.kind == Kind::Alt);
+        let captions = figcaptions(items);
         let license = select(items, |i| {
             i.kind == Kind::LicenseHref || (i.kind == Kind::Text && i.flags & LICENSE != 0)
         });
         let mut regions = vec![Region::new("body", body)];
-        for (name, segments) in [
-            ("title", title),
-            ("footer", footer),
-            ("caption", caption),
-            ("link.license", license),
-        ] {
+        for (name, segments) in [("title", title), ("footer", footer)] {
+            if !segments.is_empty() {
+                regions.push(Region::new(name, segments));
+            }
+        }
+        // One region per figcaption, so a rule can ask each for a credit.
+        for segments in captions {
+            regions.push(Region::new("caption", segments));
+        }
+        for (name, segments) in [("alt", alt), ("link.license", license)] {
             if !segments.is_empty() {
                 regions.push(Region::new(name, segments));
             }
@@ -1991,6 +1994,28 @@ impl<'a> Walk<'a> {
         regions.extend(self.named);
         (regions, self.problems)
     }
+}
+
+/// The text of each figcaption: runs of figcaption items, cut where other
+/// flowing text or an image's `alt` comes between.
+fn figcaptions(items: &[Item]) -> Vec<Vec<Segment>> {
+    let member = |i: &Item| i.kind.in_flow() && i.flags & FIGCAPTION != 0;
+    let mut out = Vec::new();
+    let mut start = None;
+    for (k, item) in items.iter().enumerate() {
+        if member(item) {
+            start.get_or_insert(k);
+        } else if (item.kind == Kind::Alt || item.kind.in_flow())
+            && let Some(s) = start.take()
+        {
+            out.push(select(&items[s..k], member));
+        }
+    }
+    if let Some(s) = start {
+        out.push(select(&items[s..], member));
+    }
+    out.retain(|segments: &Vec<Segment>| !segments.is_empty());
+    out
 }
 
 /// The text of a piece.
@@ -2244,6 +2269,7 @@ mod tests {
                 "title",
                 "footer",
                 "caption",
+                "alt",
                 "link.license",
                 "meta.description",
                 "meta.author",
@@ -2267,7 +2293,8 @@ mod tests {
                 "footer",
                 &format!("© כל הזכויות שמורות לחדשות ישראל\n{notice}"),
             ),
-            ("caption", "ראש הממשלה בישיבה\nצילום: פלאש 90"),
+            ("caption", "צילום: פלאש 90"),
+            ("alt", "ראש הממשלה בישיבה"),
             ("link.license", "https://news.co.il/terms"),
             ("meta.description", "הממשלה אישרה הלילה את תקציב המדינה"),
             ("meta.author", "דנה לוי"),
@@ -2288,7 +2315,7 @@ mod tests {
         assert_eq!(&src[mail.src.clone()], "copyright@news.co.il");
         assert_eq!(mail.src.start, src.find("mailto:").unwrap() + 7);
         let caption = region(&regions, "caption").unwrap();
-        assert_eq!(parts(src, caption), ["ראש הממשלה בישיבה", "צילום: פלאש 90"]);
+        assert_eq!(parts(src, caption), ["צילום: פלאש 90"]);
         assert_eq!(
             parts(src, region(&regions, "jsonld.author").unwrap()),
             ["דנה לוי"]
@@ -2540,7 +2567,7 @@ mod tests {
         // In attributes a legacy name without `;` stays when `=` or an
         // alphanumeric follows.
         let html = "<img alt=\"a&copy=b &copy c &amp &copyx\">";
-        assert_eq!(rendered(html, "caption").unwrap(), "a&copy=b © c & &copyx");
+        assert_eq!(rendered(html, "alt").unwrap(), "a&copy=b © c & &copyx");
     }
 
     #[test]
@@ -2653,8 +2680,13 @@ mod tests {
             ("<svg><title>icon</title></svg><p>x</p>", "title", None),
             (
                 "<figure><img alt=\"a &amp; b\"><figcaption>Photo: <b>AP</b></figcaption></figure><img alt=''><img alt=second>",
+                "alt",
+                Some("a & b\nsecond"),
+            ),
+            (
+                "<figure><img alt=\"a &amp; b\"><figcaption>Photo: <b>AP</b></figcaption></figure><img alt=''><img alt=second>",
                 "caption",
-                Some("a & b\nPhoto: AP\nsecond"),
+                Some("Photo: AP"),
             ),
             (
                 "<meta name=\"DC.Rights\" content=\" © Ynet \"><meta name=copyright content=A><meta name=Copyright content=B>",

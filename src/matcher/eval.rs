@@ -7,15 +7,17 @@
 use std::cell::OnceCell;
 use std::ops::Range;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::contact::{self, Contact};
-use super::{Engine, Script, is_clitic_prefix};
+use super::{Engine, Script, edges, is_clitic_prefix};
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::config::Publisher;
 use crate::finding::{Finding, Severity};
 use crate::load::Document;
-use crate::normalize::Folded;
-use crate::pack::{Check, Node, NodeId, Rule, RuleKind, Side};
+use crate::normalize::{Folded, fold_str};
+use crate::pack::{Check, Field, Node, NodeId, Per, Position, Rule, RuleKind, Side, Value};
 use crate::source::LineIndex;
 
 /// One match of a matcher node, in folded-text offsets.
@@ -48,6 +50,9 @@ pub struct Checked {
 struct RegionEval<'e> {
     name: &'e str,
     folded: Folded,
+    /// Source ranges of the document's footer (for `position: footer`).
+    footer: Rc<[Range<usize>]>,
+    publisher: Option<&'e Publisher>,
     /// Phrase hits per node, filled by the automaton pass.
     phrase_hits: Vec<Vec<Hit<'e>>>,
     /// Which regex slots can match (from the RegexSet), computed on first use.
@@ -64,6 +69,9 @@ pub struct Profile {
     pub off_packs: BTreeSet<String>,
     /// Per-rule severity; `None` switches the rule off.
     pub severity: BTreeMap<String, Option<Severity>>,
+    /// The configuration's `publisher:` block, for `publisher` matchers,
+    /// `domain_in` / `equals` checks and `{publisher.*}` in messages.
+    pub publisher: Option<Arc<Publisher>>,
 }
 
 impl Profile {
@@ -97,11 +105,23 @@ impl Engine {
                 .iter()
                 .any(|(r, _)| r.scope.iter().any(|s| s.admits(name)))
         };
+        let footer: Rc<[Range<usize>]> = doc
+            .regions
+            .iter()
+            .filter(|r| r.name == "footer")
+            .flat_map(|r| r.segments.iter().map(|s| s.src.clone()))
+            .collect();
+        let publisher = profile.publisher.as_deref();
         let regions: Vec<RegionEval<'_>> = doc
             .regions
             .iter()
             .filter(|r| wanted(&r.name))
-            .map(|r| self.prepare(&r.name, r.fold(&doc.source)))
+            .map(|r| {
+                let mut region = self.prepare(&r.name, r.fold(&doc.source));
+                region.footer = footer.clone();
+                region.publisher = publisher;
+                region
+            })
             .collect();
         // SAFETY of lifetimes: region names borrow `doc`, caps borrow `self`;
         // both outlive this call.
@@ -116,11 +136,23 @@ impl Engine {
             {
                 continue;
             }
-            self.apply(rule, severity, &scoped, doc, &mut out);
+            self.apply(rule, severity, &scoped, doc, publisher, &mut out);
         }
         out.sort_by(|a, b| {
             (a.span.start, &a.rule, a.span.end).cmp(&(b.span.start, &b.rule, b.span.end))
         });
+        // A finding inside an earlier one of the same rule says nothing new
+        // (two cues of one promotion line, say).
+        let mut reach: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut keep = Vec::with_capacity(out.len());
+        for f in out.iter() {
+            let end = reach.entry(f.rule.as_str()).or_insert(0);
+            let inside = f.span.end <= *end && !f.span.is_empty();
+            keep.push(!inside);
+            *end = (*end).max(f.span.end);
+        }
+        let mut keep = keep.into_iter();
+        out.retain(|_| keep.next().unwrap_or(true));
         out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
         if !out.is_empty() {
             let lines = LineIndex::new(&doc.source);
@@ -152,6 +184,8 @@ impl Engine {
         RegionEval {
             name,
             folded,
+            footer: Rc::from(Vec::new()),
+            publisher: None,
             phrase_hits,
             regex_hits: OnceCell::new(),
             contacts: OnceCell::new(),
@@ -160,36 +194,7 @@ impl Engine {
     }
 
     fn on_boundaries(&self, text: &str, start: usize, end: usize, pattern: usize) -> bool {
-        let edges = self.pattern_edges[pattern];
-        if edges.right
-            && text[end..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric)
-        {
-            return false;
-        }
-        let Some(script) = edges.left else {
-            return true;
-        };
-        let before = &text[..start];
-        if !before
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric)
-        {
-            return true;
-        }
-        if script == Script::Other {
-            return false;
-        }
-        // The letters glued in front must be clitics of the phrase's script.
-        let word_start = before
-            .char_indices()
-            .rev()
-            .find(|(_, c)| !c.is_alphanumeric())
-            .map_or(0, |(i, c)| i + c.len_utf8());
-        is_clitic_prefix(&before[word_start..], script)
+        on_edges(text, start, end, self.pattern_edges[pattern])
     }
 
     /// Contacts in a region: all of them, or (when rules only look for
@@ -285,6 +290,9 @@ impl Engine {
                     if let Some(problem) = c.problem {
                         caps.push(("problem", Cap::Text(problem)));
                     }
+                    if let Some(domain) = contact_domain(text, &c.range, c.kind) {
+                        caps.push(("domain", Cap::Span(domain)));
+                    }
                     Hit {
                         range: c.range.clone(),
                         caps,
@@ -320,7 +328,13 @@ impl Engine {
                     Vec::new()
                 }
             }
-            Node::Near { a, b, within, side } => {
+            Node::Near {
+                a,
+                b,
+                within,
+                side,
+                negate: false,
+            } => {
                 let bs = self.eval(region, *b);
                 if bs.is_empty() {
                     return Vec::new();
@@ -338,6 +352,81 @@ impl Engine {
                     })
                     .collect()
             }
+            Node::Near {
+                a,
+                b,
+                within,
+                side,
+                negate: true,
+            } => {
+                let bs = self.eval(region, *b);
+                self.eval(region, *a)
+                    .iter()
+                    .filter(|ha| nearest(text, &ha.range, &bs, *within, *side).is_none())
+                    .cloned()
+                    .collect()
+            }
+            Node::Repeated(id) => repeated_lines(text, &self.eval(region, *id)),
+            Node::Publisher(field) => {
+                let Some(publisher) = region.publisher else {
+                    return Vec::new();
+                };
+                let values: Vec<&str> = match field {
+                    Field::Name => publisher.name.iter().map(String::as_str).collect(),
+                    Field::Contact => publisher.contact.iter().map(String::as_str).collect(),
+                    Field::Domains => publisher.domains.iter().map(String::as_str).collect(),
+                };
+                let mut hits = Vec::new();
+                for value in values {
+                    let needle = fold_str(value);
+                    if needle.is_empty() {
+                        continue;
+                    }
+                    let bounds = edges(&needle);
+                    for start in memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()) {
+                        let end = start + needle.len();
+                        if on_edges(text, start, end, bounds) {
+                            hits.push(Hit {
+                                range: start..end,
+                                caps: Vec::new(),
+                            });
+                        }
+                    }
+                }
+                hits.sort_by_key(|h| (h.range.start, h.range.end));
+                hits
+            }
+            Node::In { scopes, node } => {
+                if scopes.iter().any(|s| s.admits(region.name)) {
+                    self.eval(region, *node).to_vec()
+                } else {
+                    Vec::new()
+                }
+            }
+            Node::At { position, node } => {
+                let hits = self.eval(region, *node);
+                match position {
+                    Position::Start => {
+                        let lead = text.len() - text.trim_start().len();
+                        let first_end = text[lead..].find('\n').map_or(text.len(), |i| lead + i);
+                        hits.iter()
+                            .filter(|h| h.range.start < first_end)
+                            .cloned()
+                            .collect()
+                    }
+                    Position::Footer => hits
+                        .iter()
+                        .filter(|h| {
+                            let src = region.folded.to_source(h.range.clone());
+                            region
+                                .footer
+                                .iter()
+                                .any(|f| f.start <= src.start && src.end <= f.end)
+                        })
+                        .cloned()
+                        .collect(),
+                }
+            }
         }
     }
 
@@ -347,8 +436,14 @@ impl Engine {
         severity: Severity,
         regions: &[&RegionEval<'e>],
         doc: &Document,
+        publisher: Option<&Publisher>,
         out: &mut Vec<Finding>,
     ) {
+        let vars = Vars {
+            publisher,
+            count: None,
+        };
+        let help = rule.help.as_ref().map(|h| vars.fill(h));
         let mut report = |span: Range<usize>, message: String, label: String| {
             out.push(Finding::new(
                 &rule.id,
@@ -356,11 +451,14 @@ impl Engine {
                 span,
                 message,
                 label,
-                rule.help.clone(),
+                help.clone(),
             ));
         };
         match &rule.kind {
-            RuleKind::Require(node) => {
+            RuleKind::Require {
+                node,
+                per: Per::Document,
+            } => {
                 if regions.iter().all(|r| self.eval(r, *node).is_empty()) {
                     // Point at the end of the last region read: where a footer notice belongs.
                     let end = regions
@@ -369,38 +467,83 @@ impl Engine {
                         .map(|r| r.folded.to_source(0..r.folded.text().len()).end)
                         .max()
                         .unwrap_or(0);
-                    let message = interpolate(&rule.message, &[], None, None, doc, None);
+                    let message = interpolate(&rule.message, &[], None, None, doc, None, &vars);
                     report(end..end, message, "not found in this document".to_string());
                 }
             }
-            RuleKind::Forbid { node, checks } => {
+            RuleKind::Require {
+                node,
+                per: Per::Region,
+            } => {
+                for region in regions {
+                    let text = region.folded.text();
+                    if text.trim().is_empty() || !self.eval(region, *node).is_empty() {
+                        continue;
+                    }
+                    let lead = text.len() - text.trim_start().len();
+                    let span = region.folded.to_source(lead..text.trim_end().len());
+                    let message = interpolate(
+                        &rule.message,
+                        &[],
+                        Some(&span),
+                        None,
+                        doc,
+                        Some(region),
+                        &vars,
+                    );
+                    let label = format!("«{}»: not found here", quote(&doc.source[span.clone()]));
+                    report(span, message, label);
+                }
+            }
+            RuleKind::Forbid {
+                node,
+                checks,
+                at_most,
+            } => {
+                let mut flagged: Vec<Flagged<'_, 'e>> = Vec::new();
                 for region in regions {
                     for hit in self.eval(region, *node).iter() {
-                        let failed = checks.iter().find_map(|c| failing(c, hit, region));
+                        let failed = checks
+                            .iter()
+                            .find_map(|c| failing(c, hit, region, publisher));
                         if !checks.is_empty() && failed.is_none() {
                             continue;
                         }
-                        let span = region.folded.to_source(hit.range.clone());
-                        let found =
-                            failed.map(|(check, range)| (check, region.folded.to_source(range)));
-                        let message = interpolate(
-                            &rule.message,
-                            &hit.caps,
-                            Some(&span),
-                            found.as_ref().map(|(c, r)| (*c, r)),
-                            doc,
-                            Some(region),
-                        );
-                        let label = match &found {
-                            Some((check, r)) => format!(
-                                "found «{}», expected {}",
-                                quote(&doc.source[r.clone()]),
-                                check.expected
-                            ),
-                            None => format!("«{}»", quote(&doc.source[span.clone()])),
-                        };
-                        report(span, message, label);
+                        flagged.push((region, hit.clone(), failed));
                     }
+                }
+                let count = flagged.len();
+                let skip = at_most.unwrap_or(0);
+                if count <= skip {
+                    return;
+                }
+                let vars = Vars {
+                    publisher,
+                    count: Some(count),
+                };
+                for (region, hit, failed) in flagged.into_iter().skip(skip) {
+                    let span = region.folded.to_source(hit.range.clone());
+                    let found = failed.map(|(check, f)| (check, f.text(doc, region)));
+                    let message = interpolate(
+                        &rule.message,
+                        &hit.caps,
+                        Some(&span),
+                        found.as_ref().map(|(c, t)| (*c, t.as_str())),
+                        doc,
+                        Some(region),
+                        &vars,
+                    );
+                    let label = match (&found, at_most) {
+                        (Some((check, text)), _) => {
+                            format!("found «{text}», expected {}", vars.fill(&check.expected))
+                        }
+                        (None, Some(n)) => format!(
+                            "«{}»: {count} in this document, at most {n} expected",
+                            quote(&doc.source[span.clone()])
+                        ),
+                        (None, None) => format!("«{}»", quote(&doc.source[span.clone()])),
+                    };
+                    report(span, message, label);
                 }
             }
             RuleKind::Around {
@@ -430,6 +573,7 @@ impl Engine {
                             None,
                             doc,
                             Some(region),
+                            &vars,
                         );
                         let label = format!(
                             "«{}»: nothing found within {within} characters",
@@ -441,6 +585,40 @@ impl Engine {
             }
         }
     }
+}
+
+/// Whether `text[start..end]` stands on word boundaries as `edges` asks
+/// (Arabic and Hebrew clitic prefixes may be glued in front).
+fn on_edges(text: &str, start: usize, end: usize, edges: super::Edges) -> bool {
+    if edges.right
+        && text[end..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+    {
+        return false;
+    }
+    let Some(script) = edges.left else {
+        return true;
+    };
+    let before = &text[..start];
+    if !before
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric)
+    {
+        return true;
+    }
+    if script == Script::Other {
+        return false;
+    }
+    // The letters glued in front must be clitics of the phrase's script.
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    is_clitic_prefix(&before[word_start..], script)
 }
 
 fn regex_hits<'e>(re: &'e regex::Regex, text: &str) -> Vec<Hit<'e>> {
@@ -523,22 +701,194 @@ fn nearest<'h, 'e>(
         .map(|(_, h)| h)
 }
 
-/// The first check a hit fails, with the failing capture's folded range.
+/// A `forbid` match to report: its region, the hit, and the check it failed.
+type Flagged<'r, 'e> = (&'r RegionEval<'e>, Hit<'e>, Option<(&'e Check, Found)>);
+
+/// What a failed check found: a span of the folded text, or a fixed text
+/// (a contact's `problem`).
+enum Found {
+    Span(Range<usize>),
+    Text(&'static str),
+}
+
+impl Found {
+    fn text(&self, doc: &Document, region: &RegionEval<'_>) -> String {
+        match self {
+            Found::Span(r) => quote(&doc.source[region.folded.to_source(r.clone())]),
+            Found::Text(t) => (*t).to_string(),
+        }
+    }
+}
+
+/// The first check a hit fails, with what it found.
 fn failing<'c>(
     check: &'c Check,
     hit: &Hit<'_>,
     region: &RegionEval<'_>,
-) -> Option<(&'c Check, Range<usize>)> {
-    let Some(Cap::Span(range)) = hit.cap(&check.capture) else {
-        return None;
+    publisher: Option<&Publisher>,
+) -> Option<(&'c Check, Found)> {
+    let cap = hit.cap(&check.capture)?;
+    let range = match cap {
+        Cap::Span(range) => range.clone(),
+        Cap::Text(t) => return check.absent.then_some((check, Found::Text(t))),
     };
+    if check.absent {
+        return Some((check, Found::Span(range)));
+    }
     let value = region.folded.text()[range.clone()].trim();
     let ok_one_of = check
         .one_of
         .as_ref()
         .is_none_or(|vals| vals.iter().any(|v| v == value));
     let ok_matches = check.matches.as_ref().is_none_or(|re| re.is_match(value));
-    (!(ok_one_of && ok_matches)).then(|| (check, range.clone()))
+    let ok_domain = match &check.domain_in {
+        None => true,
+        Some(Value::Literal(list)) => in_domains(value, list.iter().map(String::as_str)),
+        Some(Value::Publisher(_)) => match publisher {
+            Some(p) if !p.domains.is_empty() => {
+                in_domains(value, p.domains.iter().map(String::as_str))
+            }
+            _ => true,
+        },
+    };
+    let ok_equals = match &check.equals {
+        None => true,
+        Some(Value::Literal(v)) => v == value,
+        Some(Value::Publisher(field)) => match publisher.and_then(|p| match field {
+            Field::Name => p.name.as_deref(),
+            Field::Contact => p.contact.as_deref(),
+            Field::Domains => None,
+        }) {
+            Some(expected) if !expected.trim().is_empty() => fold_str(expected) == value,
+            _ => true,
+        },
+    };
+    (!(ok_one_of && ok_matches && ok_domain && ok_equals)).then_some((check, Found::Span(range)))
+}
+
+/// Is `host` one of `domains` or a subdomain of one?
+fn in_domains<'d>(host: &str, domains: impl Iterator<Item = &'d str>) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    domains.into_iter().any(|d| {
+        let d = d
+            .trim()
+            .trim_start_matches('.')
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        !d.is_empty()
+            && (host == d
+                || host
+                    .strip_suffix(d.as_str())
+                    .is_some_and(|rest| rest.ends_with('.')))
+    })
+}
+
+/// The domain part of an e-mail address or the host of a URL, in folded
+/// offsets.
+fn contact_domain(
+    text: &str,
+    range: &Range<usize>,
+    kind: contact::ContactKind,
+) -> Option<Range<usize>> {
+    let value = &text[range.clone()];
+    let (start, rest) = match kind {
+        contact::ContactKind::Email => {
+            let at = value.rfind('@')?;
+            (at + 1, &value[at + 1..])
+        }
+        contact::ContactKind::Url => {
+            let skip = value.find("://").map_or(0, |i| i + 3);
+            (skip, &value[skip..])
+        }
+        contact::ContactKind::Phone => return None,
+    };
+    let rest = rest.split(['@']).next_back().unwrap_or(rest);
+    let offset = start + (value.len() - start - rest.len());
+    let end = rest
+        .find(|c: char| matches!(c, '/' | ':' | '?' | '#') || c.is_whitespace())
+        .unwrap_or(rest.len());
+    let host = &rest[..end];
+    (!host.is_empty() && host.contains('.'))
+        .then(|| range.start + offset..range.start + offset + end)
+}
+
+/// Values a message can use besides the match's own: the configured
+/// publisher and, for `at_most` rules, how many matches there were.
+struct Vars<'p> {
+    publisher: Option<&'p Publisher>,
+    count: Option<usize>,
+}
+
+impl Vars<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        let p = self.publisher;
+        match name {
+            "count" => self.count.map(|c| c.to_string()),
+            "publisher.name" => p.and_then(|p| p.name.clone()).filter(|n| !n.is_empty()),
+            "publisher.contact" => p.and_then(|p| p.contact.clone()).filter(|n| !n.is_empty()),
+            "publisher.domains" => p
+                .filter(|p| !p.domains.is_empty())
+                .map(|p| p.domains.join(", ")),
+            _ => None,
+        }
+        .or_else(|| {
+            name.starts_with("publisher.")
+                .then(|| format!("the {} (not configured)", name.replace('.', " ")))
+        })
+    }
+
+    /// `{publisher.*}` and `{count}` filled in; other text left alone.
+    fn fill(&self, text: &str) -> String {
+        if !text.contains('{') {
+            return text.to_string();
+        }
+        let mut out = text.to_string();
+        for name in [
+            "count",
+            "publisher.name",
+            "publisher.contact",
+            "publisher.domains",
+        ] {
+            let key = format!("{{{name}}}");
+            if out.contains(&key)
+                && let Some(v) = self.get(name)
+            {
+                out = out.replace(&key, &v);
+            }
+        }
+        out
+    }
+}
+
+/// Matches whose whole line (trimmed) equals the line right before it: a
+/// caption or credit pasted twice. The hit covers the repeated line.
+fn repeated_lines<'e>(text: &str, hits: &[Hit<'e>]) -> Vec<Hit<'e>> {
+    let line_of = |pos: usize| {
+        let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        start..end
+    };
+    let trimmed = |r: Range<usize>| {
+        let line = &text[r.clone()];
+        let lead = line.len() - line.trim_start().len();
+        r.start + lead..r.start + line.trim_end().len()
+    };
+    let mut out: Vec<Hit<'e>> = Vec::new();
+    for hit in hits {
+        let line = line_of(hit.range.start);
+        if line.start == 0 || out.last().is_some_and(|h| h.range.start >= line.start) {
+            continue;
+        }
+        let prev = line_of(line.start - 1);
+        let (this, before) = (trimmed(line.clone()), trimmed(prev));
+        if !this.is_empty() && text[this.clone()] == text[before] {
+            out.push(Hit {
+                range: this,
+                caps: hit.caps.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// Fills `{match}`, `{found}`, `{expected}` and capture placeholders with
@@ -547,9 +897,10 @@ fn interpolate(
     template: &str,
     caps: &[(&str, Cap)],
     span: Option<&Range<usize>>,
-    found: Option<(&Check, &Range<usize>)>,
+    found: Option<(&Check, &str)>,
     doc: &Document,
     region: Option<&RegionEval<'_>>,
+    vars: &Vars<'_>,
 ) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
@@ -566,8 +917,11 @@ fn interpolate(
         let name = rest[open + 1..close].trim();
         let value = match name {
             "match" => span.map(|s| quote(&doc.source[s.clone()])),
-            "found" => found.map(|(_, r)| quote(&doc.source[r.clone()])),
-            "expected" => found.map(|(c, _)| c.expected.clone()),
+            "found" => found.map(|(_, text)| text.to_string()),
+            "expected" => found.map(|(c, _)| vars.fill(&c.expected)),
+            "count" | "publisher.name" | "publisher.contact" | "publisher.domains" => {
+                vars.get(name)
+            }
             _ => caps
                 .iter()
                 .find(|(n, _)| *n == name)

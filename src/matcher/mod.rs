@@ -13,7 +13,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{RegexSet, RegexSetBuilder};
 use std::collections::HashMap;
 
-use crate::pack::{Node, NodeId, Pack, Rule, RuleKind};
+use crate::pack::{Node, NodeId, Pack, Per, Rule, RuleKind};
 
 pub use eval::{Checked, Profile, quote as quote_text};
 
@@ -71,11 +71,23 @@ impl Engine {
             }
             for rule in &mut pack.rules {
                 rule.when = rule.when.map(|n| n + offset);
-                rule.kind = match std::mem::replace(&mut rule.kind, RuleKind::Require(0)) {
-                    RuleKind::Require(n) => RuleKind::Require(n + offset),
-                    RuleKind::Forbid { node, checks } => RuleKind::Forbid {
+                let placeholder = RuleKind::Require {
+                    node: 0,
+                    per: Per::Document,
+                };
+                rule.kind = match std::mem::replace(&mut rule.kind, placeholder) {
+                    RuleKind::Require { node, per } => RuleKind::Require {
+                        node: node + offset,
+                        per,
+                    },
+                    RuleKind::Forbid {
+                        node,
+                        checks,
+                        at_most,
+                    } => RuleKind::Forbid {
                         node: node + offset,
                         checks,
+                        at_most,
                     },
                     RuleKind::Around {
                         anchor,
@@ -197,14 +209,19 @@ fn contact_anchors<'r>(
                 }
             }
             Node::Any(ids) | Node::All(ids) => whole |= ids.iter().any(|&id| is_contact(id)),
-            Node::Not(id) => whole |= is_contact(*id),
+            Node::Not(id)
+            | Node::Repeated(id)
+            | Node::In { node: id, .. }
+            | Node::At { node: id, .. } => whole |= is_contact(*id),
             _ => {}
         }
     }
     for rule in rules {
         whole |= rule.when.is_some_and(is_contact);
         match &rule.kind {
-            RuleKind::Require(n) | RuleKind::Forbid { node: n, .. } => whole |= is_contact(*n),
+            RuleKind::Require { node: n, .. } | RuleKind::Forbid { node: n, .. } => {
+                whole |= is_contact(*n)
+            }
             RuleKind::Around {
                 anchor,
                 require,
@@ -226,13 +243,32 @@ fn rebase(node: Node, offset: usize) -> Node {
         Node::Any(ids) => Node::Any(shift(ids)),
         Node::All(ids) => Node::All(shift(ids)),
         Node::Not(id) => Node::Not(id + offset),
-        Node::Near { a, b, within, side } => Node::Near {
+        Node::Near {
+            a,
+            b,
+            within,
+            side,
+            negate,
+        } => Node::Near {
             a: a + offset,
             b: b + offset,
             within,
             side,
+            negate,
         },
-        leaf @ (Node::Phrases(_) | Node::Regex { .. } | Node::Contact { .. }) => leaf,
+        Node::Repeated(id) => Node::Repeated(id + offset),
+        Node::In { scopes, node } => Node::In {
+            scopes,
+            node: node + offset,
+        },
+        Node::At { position, node } => Node::At {
+            position,
+            node: node + offset,
+        },
+        leaf @ (Node::Phrases(_)
+        | Node::Regex { .. }
+        | Node::Contact { .. }
+        | Node::Publisher(_)) => leaf,
     }
 }
 

@@ -8,8 +8,11 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use super::pattern::{MAX_PATTERN_LEN, NEST_LIMIT, fold_pattern};
-use super::raw::{RawCheck, RawMatcher, RawPack, RawRule};
-use super::{Check, ContactKinds, Examples, Node, NodeId, Pack, PackError, Rule, RuleKind, Scope};
+use super::raw::{RawCheck, RawMatcher, RawPack, RawRule, StringOrList};
+use super::{
+    Check, ContactKinds, Examples, Field, Node, NodeId, Pack, PackError, Rule, RuleKind, Scope,
+    Value,
+};
 use crate::normalize::fold_str;
 use crate::yaml::{self, span_of};
 
@@ -18,7 +21,18 @@ const REGEX_SIZE_LIMIT: usize = 4 << 20;
 /// Most regexes one pack may hold.
 const MAX_REGEXES: usize = 512;
 /// Placeholders every message may use.
-const BUILTIN_PLACEHOLDERS: &[&str] = &["match", "found", "expected"];
+const BUILTIN_PLACEHOLDERS: &[&str] = &[
+    "match",
+    "found",
+    "expected",
+    "count",
+    "publisher.name",
+    "publisher.domains",
+    "publisher.contact",
+];
+/// What a template slot matches when the pack gives no regex for it: a
+/// short run of text on one line.
+const DEFAULT_SLOT: &str = r"[^\n]{1,80}?";
 /// Region names a scope may use (besides `all` and the dotted families).
 const REGION_NAMES: &[&str] = &["body", "title", "footer", "caption"];
 const REGION_FAMILIES: &[&str] = &["front_matter", "meta", "link", "jsonld", "decoded"];
@@ -112,6 +126,36 @@ pub(super) fn compile(origin: &str, text: &str) -> Result<Pack> {
     })
 }
 
+fn is_slot_name(s: &str) -> bool {
+    s != "at"
+        && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Punctuation a template treats loosely (ASCII, Arabic and Hebrew marks,
+/// quotes, dashes).
+fn is_punct(c: char) -> bool {
+    c.is_ascii_punctuation() && c != '%' && c != '@' && c != '&' && c != '/'
+        || matches!(
+            c,
+            '،' | '؛'
+                | '؟'
+                | '«'
+                | '»'
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '–'
+                | '—'
+                | '־'
+                | '״'
+                | '׳'
+                | '©'
+        )
+}
+
 fn is_identifier(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && s.chars()
@@ -152,20 +196,7 @@ impl Compiler<'_> {
 
         let scope = match &raw.scope {
             None => vec![Scope::Exact("body".to_string())],
-            Some(s) => {
-                s.value
-                    .to_vec()
-                    .iter()
-                    .map(|n| parse_scope(n).ok_or_else(|| {
-                        e.with_help(
-                            span_of(s),
-                            format!("unknown scope `{n}`"),
-                            "scope",
-                            "use body, title, footer, caption, all, front_matter or front_matter.<key>",
-                        )
-                    }))
-                    .collect::<Result<Vec<_>>>()?
-            }
+            Some(s) => self.scopes(s)?,
         };
         if scope.is_empty() {
             return Err(e.at(rule_span, "`scope` is empty", "rule"));
@@ -173,6 +204,18 @@ impl Compiler<'_> {
 
         let when = raw.when.as_ref().map(|m| self.matcher(m)).transpose()?;
         let mut captures = BTreeSet::new();
+        if raw.per.is_some() && (raw.require.is_none() || raw.around.is_some()) {
+            return Err(e.at(
+                rule_span.clone(),
+                "`per` goes with `require` (without `around`)",
+                "rule",
+            ));
+        }
+        if let Some(at_most) = &raw.at_most
+            && raw.forbid.is_none()
+        {
+            return Err(e.at(span_of(at_most), "`at_most` goes with `forbid`", "not used"));
+        }
         let kind = match (&raw.require, &raw.forbid, &raw.around) {
             (Some(req), None, None) => {
                 if raw.within.is_some() {
@@ -182,7 +225,10 @@ impl Compiler<'_> {
                         "not used",
                     ));
                 }
-                RuleKind::Require(self.matcher(req)?)
+                RuleKind::Require {
+                    node: self.matcher(req)?,
+                    per: raw.per.unwrap_or_default(),
+                }
             }
             (None, Some(forbid), None) => {
                 let node = self.matcher(forbid)?;
@@ -192,7 +238,11 @@ impl Compiler<'_> {
                     .iter()
                     .map(|c| self.check(c, &captures))
                     .collect::<Result<Vec<_>>>()?;
-                RuleKind::Forbid { node, checks }
+                RuleKind::Forbid {
+                    node,
+                    checks,
+                    at_most: raw.at_most.as_ref().map(|n| n.value),
+                }
             }
             (Some(req), None, Some(around)) => {
                 let within = raw.within.as_ref().ok_or_else(|| {
@@ -236,6 +286,7 @@ impl Compiler<'_> {
             help: raw.help.as_ref().map(|h| h.trim().to_string()),
             scope,
             examples: Examples {
+                publisher: raw.examples.publisher.clone(),
                 valid: raw.examples.valid.clone(),
                 invalid: raw.examples.invalid.clone(),
             },
@@ -268,25 +319,76 @@ impl Compiler<'_> {
                 self.build_regex(&format!("^(?:{folded})$"), m)
             })
             .transpose()?;
-        if one_of.is_none() && matches.is_none() {
+        let domain_in = match &raw.domain_in {
+            None => None,
+            Some(d) => Some(match &d.value {
+                StringOrList::List(list) => Value::Literal(
+                    list.iter()
+                        .map(|x| x.trim().trim_start_matches('.').to_ascii_lowercase())
+                        .collect::<Vec<String>>(),
+                ),
+                StringOrList::Variable(v) => match Field::parse(v) {
+                    Some(Field::Domains) => Value::Publisher(Field::Domains),
+                    _ => {
+                        return Err(e.with_help(
+                            span_of(d),
+                            format!("`domain_in` takes a list of domains or `publisher.domains`, not `{v}`"),
+                            "domain_in",
+                            "e.g. `domain_in: publisher.domains` or `domain_in: [example.org]`",
+                        ));
+                    }
+                },
+            }),
+        };
+        let equals = match &raw.equals {
+            None => None,
+            Some(v) => Some(match Field::parse(&v.value) {
+                Some(Field::Domains) => {
+                    return Err(e.at(
+                        span_of(v),
+                        "`equals` compares with one value; use `domain_in` for `publisher.domains`",
+                        "equals",
+                    ));
+                }
+                Some(field) => Value::Publisher(field),
+                None => Value::Literal(fold_str(&v.value)),
+            }),
+        };
+        let absent = raw.absent.unwrap_or(false);
+        if one_of.is_none()
+            && matches.is_none()
+            && domain_in.is_none()
+            && equals.is_none()
+            && !absent
+        {
             return Err(e.at(
                 span_of(spanned),
-                "a check needs `one_of` or `matches`",
+                "a check needs one of `one_of`, `matches`, `domain_in`, `equals`, `absent: true`",
                 "check",
             ));
         }
-        let expected = raw
-            .expected
-            .clone()
-            .unwrap_or_else(|| match (&raw.one_of, &raw.matches) {
-                (Some(values), _) => values.join(" or "),
-                (None, Some(m)) => format!("a value matching `{}`", m.value),
-                (None, None) => String::new(),
-            });
+        let expected = raw.expected.clone().unwrap_or_else(|| {
+            match (&raw.one_of, &raw.matches, &domain_in, &equals) {
+                (Some(values), ..) => values.join(" or "),
+                (None, Some(m), ..) => format!("a value matching `{}`", m.value),
+                (None, None, Some(Value::Literal(list)), _) => {
+                    format!("a domain of {}", list.join(", "))
+                }
+                (None, None, Some(Value::Publisher(_)), _) => {
+                    "a domain of {publisher.domains}".to_string()
+                }
+                (None, None, None, Some(Value::Literal(v))) => v.clone(),
+                (None, None, None, Some(Value::Publisher(f))) => format!("{{{}}}", f.name()),
+                (None, None, None, None) => format!("no `{capture}`"),
+            }
+        });
         Ok(Check {
             capture,
             one_of,
             matches,
+            domain_in,
+            equals,
+            absent,
             expected,
         })
     }
@@ -323,21 +425,61 @@ impl Compiler<'_> {
             Node::Contact { .. } => {
                 out.insert("problem".to_string());
                 out.insert("kind".to_string());
+                out.insert("domain".to_string());
             }
             Node::Any(ids) | Node::All(ids) => {
                 for &id in ids {
                     self.captures(id, out);
                 }
             }
-            Node::Not(_) => {}
-            Node::Near { a, b, .. } => {
+            Node::Not(_) | Node::Publisher(_) => {}
+            Node::Near { a, b, negate, .. } => {
                 self.captures(*a, out);
-                self.captures(*b, out);
+                if !negate {
+                    self.captures(*b, out);
+                }
+            }
+            Node::Repeated(id) | Node::In { node: id, .. } | Node::At { node: id, .. } => {
+                self.captures(*id, out);
             }
         }
     }
 
+    fn scopes(&self, s: &Spanned<super::raw::OneOrMany>) -> Result<Vec<Scope>> {
+        s.value
+            .to_vec()
+            .iter()
+            .map(|n| {
+                parse_scope(n).ok_or_else(|| {
+                    self.errors.with_help(
+                        span_of(s),
+                        format!("unknown scope `{n}`"),
+                        "scope",
+                        "use body, title, footer, caption, alt, all, front_matter or front_matter.<key> (also meta, link, jsonld, decoded)",
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// A matcher with its modifiers (`in`, `position`) applied.
     fn matcher(&mut self, spanned: &Spanned<RawMatcher>) -> Result<NodeId> {
+        let m = &spanned.value;
+        let mut id = self.matcher_kind(spanned)?;
+        if let Some(position) = m.position {
+            id = self.push(Node::At { position, node: id });
+        }
+        if let Some(regions) = &m.within_regions {
+            let scopes = self.scopes(regions)?;
+            if scopes.is_empty() {
+                return Err(self.errors.at(span_of(regions), "`in` is empty", "in"));
+            }
+            id = self.push(Node::In { scopes, node: id });
+        }
+        Ok(id)
+    }
+
+    fn matcher_kind(&mut self, spanned: &Spanned<RawMatcher>) -> Result<NodeId> {
         let m = &spanned.value;
         let e = self.errors;
         let span = span_of(spanned);
@@ -350,6 +492,10 @@ impl Compiler<'_> {
             ("all", m.all.is_some()),
             ("not", m.not.is_some()),
             ("near", m.near.is_some()),
+            ("not_near", m.not_near.is_some()),
+            ("repeated", m.repeated.is_some()),
+            ("template", m.template.is_some()),
+            ("publisher", m.publisher.is_some()),
         ]
         .into_iter()
         .filter_map(|(k, present)| present.then_some(k))
@@ -363,15 +509,41 @@ impl Compiler<'_> {
                     format!("this matcher has several kinds: {}", kinds.join(", "))
                 },
                 "matcher",
-                "a matcher has exactly one of: phrases, regex, contact, ref, any, all, not, near",
+                "a matcher has exactly one of: phrases, regex, contact, ref, any, all, not, near, not_near, repeated, template, publisher",
             ));
         }
         let kind = kinds[0];
         if m.broken.is_some() && kind != "contact" {
             return Err(e.at(span, "`broken` goes with `contact`", "matcher"));
         }
-        if (m.within.is_some() || m.side.is_some()) && kind != "near" {
-            return Err(e.at(span, "`within` and `side` go with `near`", "matcher"));
+        if (m.within.is_some() || m.side.is_some()) && kind != "near" && kind != "not_near" {
+            return Err(e.at(
+                span,
+                "`within` and `side` go with `near` and `not_near`",
+                "matcher",
+            ));
+        }
+        if m.slots.is_some() && kind != "template" {
+            return Err(e.at(span, "`slots` goes with `template`", "matcher"));
+        }
+        if let Some(template) = &m.template {
+            return self.template(template, m.slots.as_ref());
+        }
+        if let Some(field) = &m.publisher {
+            let parsed = Field::parse(&format!("publisher.{}", field.value.trim()));
+            return match parsed {
+                Some(f) => Ok(self.push(Node::Publisher(f))),
+                None => Err(e.with_help(
+                    span_of(field),
+                    format!("unknown publisher field `{}`", field.value.trim()),
+                    "publisher",
+                    "use name, domains or contact (from clearance.yaml's `publisher:`)",
+                )),
+            };
+        }
+        if let Some(inner) = &m.repeated {
+            let id = self.matcher(inner)?;
+            return Ok(self.push(Node::Repeated(id)));
         }
 
         if let Some(phrases) = &m.phrases {
@@ -464,22 +636,24 @@ impl Compiler<'_> {
             let id = self.matcher(inner)?;
             return Ok(self.push(Node::Not(id)));
         }
+        let negate = m.not_near.is_some();
         let pair = m
             .near
             .as_ref()
+            .or(m.not_near.as_ref())
             .unwrap_or_else(|| unreachable!("one kind is present"));
         if pair.len() != 2 {
             return Err(e.with_help(
                 span,
-                "`near` takes exactly two matchers",
+                format!("`{kind}` takes exactly two matchers"),
                 "matcher",
-                "near: [A, B] finds matches of A with a match of B close by",
+                "near: [A, B] finds matches of A with a match of B close by; not_near: [A, B] those without",
             ));
         }
         let within = m.within.ok_or_else(|| {
             e.with_help(
                 span.clone(),
-                "`near` needs `within`",
+                format!("`{kind}` needs `within`"),
                 "matcher",
                 "add `within: N` (characters)",
             )
@@ -491,6 +665,112 @@ impl Compiler<'_> {
             b,
             within,
             side: m.side.unwrap_or_default(),
+            negate,
+        }))
+    }
+
+    /// A template: literal wording with `{slot}`s, compiled to one regex.
+    /// Whitespace between words matches any whitespace, punctuation is
+    /// optional (any punctuation mark may stand in for it), and each slot
+    /// is a named capture, so a rule's `expect` can say which slot is wrong.
+    fn template(
+        &mut self,
+        text: &Spanned<String>,
+        slots: Option<&std::collections::BTreeMap<String, Spanned<String>>>,
+    ) -> Result<NodeId> {
+        let e = self.errors;
+        let mut pattern = String::from("(?:^|[^\\p{L}\\p{N}])(?P<at>");
+        let mut used = BTreeSet::new();
+        let mut literal_letters = 0;
+        let mut rest = text.value.trim();
+        // Whitespace pending between two pieces: `\s+` between words, `\s*` next to punctuation.
+        let mut space = false;
+        let mut last_punct = true;
+        while !rest.is_empty() {
+            let c = rest.chars().next().unwrap_or_default();
+            if c == '{' {
+                let close = rest.find('}').ok_or_else(|| {
+                    e.at(
+                        span_of(text),
+                        "a `{` in this template is never closed",
+                        "template",
+                    )
+                })?;
+                let name = rest[1..close].trim();
+                if !is_slot_name(name) {
+                    return Err(e.with_help(
+                        span_of(text),
+                        format!("invalid slot name `{name}`"),
+                        "template",
+                        "slot names are lowercase letters, digits and '_' (not `at`)",
+                    ));
+                }
+                if !used.insert(name.to_string()) {
+                    return Err(e.at(
+                        span_of(text),
+                        format!("slot `{name}` appears twice"),
+                        "template",
+                    ));
+                }
+                if space {
+                    pattern.push_str(if last_punct { "\\s*" } else { "\\s+" });
+                }
+                let slot = match slots.and_then(|s| s.get(name)) {
+                    Some(re) => self.fold_regex(re)?,
+                    None => DEFAULT_SLOT.to_string(),
+                };
+                pattern.push_str(&format!("(?P<{name}>{slot})"));
+                rest = &rest[close + 1..];
+                space = false;
+                last_punct = false;
+                continue;
+            }
+            if c.is_whitespace() {
+                space = true;
+            } else if is_punct(c) {
+                pattern.push_str("\\s*");
+                pattern.push_str("\\p{P}?");
+                last_punct = true;
+                space = false;
+            } else {
+                if space {
+                    pattern.push_str(if last_punct { "\\s*" } else { "\\s+" });
+                }
+                space = false;
+                last_punct = false;
+                literal_letters += 1;
+                pattern.push_str(&regex::escape(&c.to_string()));
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+        pattern.push(')');
+        if literal_letters == 0 {
+            return Err(e.at(
+                span_of(text),
+                "a template needs some literal wording besides its slots",
+                "template",
+            ));
+        }
+        if let Some(slots) = slots
+            && let Some(unused) = slots.keys().find(|k| !used.contains(k.as_str()))
+        {
+            return Err(e.at(
+                span_of(&slots[unused]),
+                format!("slot `{unused}` is not in the template"),
+                "slot",
+            ));
+        }
+        let spanned = Spanned {
+            value: pattern,
+            referenced: text.referenced,
+            defined: text.defined,
+        };
+        let folded = self.fold_regex(&spanned)?;
+        let re = self.build_regex(&folded, &spanned)?;
+        self.regexes += 1;
+        Ok(self.push(Node::Regex {
+            re,
+            pattern: folded,
         }))
     }
 
@@ -584,7 +864,7 @@ fn parse_scope(name: &str) -> Option<Scope> {
     if name == "all" {
         return Some(Scope::All);
     }
-    if REGION_NAMES.contains(&name) {
+    if REGION_NAMES.contains(&name) || name == "alt" {
         return Some(Scope::Exact(name.to_string()));
     }
     if REGION_FAMILIES.contains(&name) {

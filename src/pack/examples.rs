@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use super::{Pack, Rule};
 use crate::Engine;
 use crate::load::{Kind, from_source};
+use crate::matcher::Profile;
 
 /// Outcome of one pack's examples.
 #[derive(Debug, Default)]
@@ -16,12 +17,16 @@ pub struct ExampleResult {
     pub failures: Vec<String>,
 }
 
-/// Runs the examples of every rule of `pack` (checked as plain-text articles,
-/// with only this pack active).
+/// Runs the examples of every rule of `pack` (see [`example_kind`] for how
+/// each is read), with only this pack active.
 pub fn run(pack: Pack) -> Result<ExampleResult, crate::Error> {
     let engine = Engine::new(vec![pack])?;
     let mut result = ExampleResult::default();
     for rule in engine.rules() {
+        let profile = Profile {
+            publisher: rule.examples.publisher.clone().map(std::sync::Arc::new),
+            ..Profile::default()
+        };
         let cases = rule
             .examples
             .valid
@@ -31,11 +36,11 @@ pub fn run(pack: Pack) -> Result<ExampleResult, crate::Error> {
         for (n, (text, should_fire)) in cases.enumerate() {
             let doc = from_source(
                 &format!("{}#example{}", rule.id, n + 1),
-                Kind::Text,
+                example_kind(text),
                 text.clone(),
             );
             let fired = engine
-                .check(&doc)
+                .check_with(&doc, &profile)
                 .findings
                 .iter()
                 .any(|f| f.rule == rule.id);
@@ -56,6 +61,18 @@ pub fn run(pack: Pack) -> Result<ExampleResult, crate::Error> {
     Ok(result)
 }
 
+/// How an example is read: Markdown when it opens with front matter, HTML
+/// when it opens with a tag, plain text otherwise.
+fn example_kind(text: &str) -> Kind {
+    if text.starts_with("---\n") || text.starts_with("+++\n") {
+        Kind::Markdown
+    } else if text.trim_start().starts_with('<') {
+        Kind::Html
+    } else {
+        Kind::Text
+    }
+}
+
 /// `clearance rules show`: a rule's documentation.
 pub fn describe(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{} ({})", rule.id, rule.severity)?;
@@ -65,6 +82,23 @@ pub fn describe(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
     }
     let scopes: Vec<String> = rule.scope.iter().map(|s| s.name()).collect();
     writeln!(out, "  scope:   {}", scopes.join(", "))?;
+    if let Some(p) = &rule.examples.publisher {
+        let mut parts = Vec::new();
+        if let Some(name) = &p.name {
+            parts.push(format!("name {name}"));
+        }
+        if !p.domains.is_empty() {
+            parts.push(format!("domains {}", p.domains.join(", ")));
+        }
+        if let Some(contact) = &p.contact {
+            parts.push(format!("contact {contact}"));
+        }
+        writeln!(
+            out,
+            "  examples checked for the publisher: {}",
+            parts.join("; ")
+        )?;
+    }
     for (title, list) in [
         ("valid", &rule.examples.valid),
         ("invalid", &rule.examples.invalid),

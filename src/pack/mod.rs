@@ -17,7 +17,7 @@ use regex::Regex;
 use std::path::Path;
 
 pub use builtin::{BUILTIN, builtin_names};
-pub use raw::Side;
+pub use raw::{Per, Position, Side};
 
 use crate::finding::Severity;
 
@@ -55,6 +55,8 @@ pub struct Rule {
 /// Inline examples of a rule.
 #[derive(Debug, Default)]
 pub struct Examples {
+    /// The publisher the examples are checked for.
+    pub publisher: Option<crate::config::Publisher>,
     pub valid: Vec<String>,
     pub invalid: Vec<String>,
 }
@@ -91,10 +93,16 @@ impl Scope {
 
 #[derive(Debug)]
 pub(crate) enum RuleKind {
-    /// A finding when the node matches nowhere in scope.
-    Require(NodeId),
-    /// A finding for each match whose captures fail one of the checks (each match when none).
-    Forbid { node: NodeId, checks: Vec<Check> },
+    /// A finding when the node matches nowhere in scope (`per: document`),
+    /// or for each region in scope where it does not match (`per: region`).
+    Require { node: NodeId, per: Per },
+    /// A finding for each match whose captures fail one of the checks (each
+    /// match when none); with `at_most`, only the matches after the first N.
+    Forbid {
+        node: NodeId,
+        checks: Vec<Check>,
+        at_most: Option<usize>,
+    },
     /// A finding for each anchor match with no `require` match within `within` characters.
     Around {
         anchor: NodeId,
@@ -110,8 +118,49 @@ pub(crate) struct Check {
     pub(crate) one_of: Option<Vec<String>>,
     /// Anchored regex the folded capture must match.
     pub(crate) matches: Option<Regex>,
+    /// The capture must be one of these domains or a subdomain of one.
+    pub(crate) domain_in: Option<Value<Vec<String>>>,
+    /// The folded capture must equal this (folded) text.
+    pub(crate) equals: Option<Value<String>>,
+    /// The match must not have the capture.
+    pub(crate) absent: bool,
     /// Text for `{expected}`.
     pub(crate) expected: String,
+}
+
+/// A value written in a pack, or one read from the configuration at run time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Value<T> {
+    Literal(T),
+    Publisher(Field),
+}
+
+/// A field of the configuration's `publisher:` block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    Domains,
+    Contact,
+}
+
+impl Field {
+    /// `publisher.name` → `Name`.
+    pub fn parse(variable: &str) -> Option<Field> {
+        match variable.trim() {
+            "publisher.name" => Some(Field::Name),
+            "publisher.domains" => Some(Field::Domains),
+            "publisher.contact" => Some(Field::Contact),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Name => "publisher.name",
+            Field::Domains => "publisher.domains",
+            Field::Contact => "publisher.contact",
+        }
+    }
 }
 
 /// Which kinds of contact a `contact` matcher finds.
@@ -138,11 +187,28 @@ pub(crate) enum Node {
     Any(Vec<NodeId>),
     All(Vec<NodeId>),
     Not(NodeId),
+    /// Matches of `a` with a match of `b` within `within` characters on
+    /// `side` (`negate`: with none).
     Near {
         a: NodeId,
         b: NodeId,
         within: usize,
         side: Side,
+        negate: bool,
+    },
+    /// Matches whose line repeats the line just before it.
+    Repeated(NodeId),
+    /// Occurrences of a configured publisher value (folded, on word boundaries).
+    Publisher(Field),
+    /// Matches that lie in regions these scopes admit.
+    In {
+        scopes: Vec<Scope>,
+        node: NodeId,
+    },
+    /// Matches at a position of the document.
+    At {
+        position: Position,
+        node: NodeId,
     },
 }
 

@@ -68,9 +68,27 @@ pub(crate) struct RawRule {
     /// With `forbid`: only matches whose captures fail one of these checks are reported.
     #[serde(default)]
     pub(crate) expect: Vec<Spanned<RawCheck>>,
+    /// With `forbid`: this many matches are fine; each one after them is a finding.
+    #[serde(default)]
+    pub(crate) at_most: Option<Spanned<usize>>,
+    /// With `require`: `document` (default, one match anywhere in scope) or
+    /// `region` (every region in scope needs its own match).
+    #[serde(default)]
+    pub(crate) per: Option<Per>,
     /// Short texts the rule must pass (`valid`) and must report (`invalid`).
     #[serde(default)]
     pub(crate) examples: RawExamples,
+}
+
+/// What a `require` rule counts as one unit.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Per {
+    /// One match anywhere in the regions in scope is enough.
+    #[default]
+    Document,
+    /// Each region in scope (each caption, say) needs a match of its own.
+    Region,
 }
 
 /// A scalar or a list of scalars.
@@ -121,12 +139,46 @@ pub(crate) struct RawMatcher {
     /// Two matchers: matches of the first that have a match of the second within `within`.
     #[serde(default)]
     pub(crate) near: Option<Vec<Spanned<RawMatcher>>>,
-    /// With `near`: the distance in characters.
+    /// Two matchers: matches of the first with NO match of the second within `within`.
+    #[serde(default)]
+    pub(crate) not_near: Option<Vec<Spanned<RawMatcher>>>,
+    /// With `near` / `not_near`: the distance in characters.
     #[serde(default)]
     pub(crate) within: Option<usize>,
-    /// With `near`: where the second may be relative to the first.
+    /// With `near` / `not_near`: where the second may be relative to the first.
     #[serde(default)]
     pub(crate) side: Option<Side>,
+    /// Matches of this matcher whose line is the same as the line just before
+    /// it (a caption or credit pasted twice).
+    #[serde(default)]
+    pub(crate) repeated: Option<Box<Spanned<RawMatcher>>>,
+    /// Canonical wording with `{slot}`s; literal text is folded, whitespace
+    /// and punctuation are matched loosely, each slot is a named capture.
+    #[serde(default)]
+    pub(crate) template: Option<Spanned<String>>,
+    /// With `template`: a regex per slot (default: a short run of text on one line).
+    #[serde(default)]
+    pub(crate) slots: Option<BTreeMap<String, Spanned<String>>>,
+    /// The configured publisher's `name`, `domains` or `contact`, as phrases.
+    #[serde(default)]
+    pub(crate) publisher: Option<Spanned<String>>,
+    /// Modifier: keep only matches in these regions (names as in `scope`).
+    #[serde(default, rename = "in")]
+    pub(crate) within_regions: Option<Spanned<OneOrMany>>,
+    /// Modifier: keep only matches in the region's first paragraph (`start`)
+    /// or in the document's footer (`footer`).
+    #[serde(default)]
+    pub(crate) position: Option<Position>,
+}
+
+/// Where in a document a match must stand (`position:`).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Position {
+    /// The first paragraph of the region (a dateline, a kicker).
+    Start,
+    /// The document's footer (the last paragraphs of a text, `<footer>` in HTML).
+    Footer,
 }
 
 /// Where the second matcher of a `near` may stand.
@@ -154,15 +206,39 @@ pub(crate) struct RawCheck {
     /// The capture must match this regex in full (run on the folded capture).
     #[serde(default)]
     pub(crate) matches: Option<Spanned<String>>,
+    /// The capture (an address or URL host) must be one of these domains or
+    /// a subdomain of one: a list, or `publisher.domains`. Passes when the
+    /// variable is not configured.
+    #[serde(default)]
+    pub(crate) domain_in: Option<Spanned<StringOrList>>,
+    /// The capture (folded) must equal this text, or `publisher.name` /
+    /// `publisher.contact`. Passes when the variable is not configured.
+    #[serde(default)]
+    pub(crate) equals: Option<Spanned<String>>,
+    /// `true`: the match must not have this capture at all (a contact's
+    /// `problem`, say); the finding's `{found}` is the capture's text.
+    #[serde(default)]
+    pub(crate) absent: Option<bool>,
     /// How to say what was expected in `{expected}`.
     #[serde(default)]
     pub(crate) expected: Option<String>,
+}
+
+/// A variable name (`publisher.domains`) or a literal list.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum StringOrList {
+    Variable(String),
+    List(Vec<String>),
 }
 
 /// Inline examples that `clearance rules test` runs.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawExamples {
+    /// The publisher the examples are checked for (as in `clearance.yaml`).
+    #[serde(default)]
+    pub(crate) publisher: Option<crate::config::Publisher>,
     #[serde(default)]
     pub(crate) valid: Vec<String>,
     #[serde(default)]
