@@ -552,19 +552,22 @@ impl Engine {
                 within,
             } => {
                 for region in regions {
+                    let text = region.folded.text();
                     let needed = self.eval(region, *require);
+                    // Anchors close after a reported one belong to the same
+                    // notice: one finding for it.
+                    let mut last_end: Option<usize> = None;
                     for hit in self.eval(region, *anchor).iter() {
-                        if nearest(
-                            region.folded.text(),
-                            &hit.range,
-                            &needed,
-                            *within,
-                            Side::Either,
-                        )
-                        .is_some()
+                        if nearest(text, &hit.range, &needed, *within, Side::Either).is_some() {
+                            continue;
+                        }
+                        if let Some(end) = last_end
+                            && (hit.range.start <= end
+                                || text[end..hit.range.start].chars().count() <= *within)
                         {
                             continue;
                         }
+                        last_end = Some(hit.range.end);
                         let span = region.folded.to_source(hit.range.clone());
                         let message = interpolate(
                             &rule.message,
