@@ -89,6 +89,9 @@ const NEWSROOM: &[(&str, &[&str])] = &[
     ("en/marathon-road-closures.txt", &[CONTACT_MALFORMED]),
     ("en/youth-cup-final.txt", &[NOTICE_MISSING]),
     ("en/storm-power-cuts.txt", &[]),
+    // Compliant notices; these two show the other packs (see tests/packs.rs).
+    ("ar/water-network-shefa-amr.txt", &[]),
+    ("en/port-strike-haifa.txt", &[]),
 ];
 
 /// Runs `clearance check --format json` with only the `il-27a` pack, from the

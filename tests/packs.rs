@@ -608,3 +608,52 @@ fn the_publisher_block_of_clearance_yaml_reaches_the_rules() {
     let message = doc["findings"][0]["message"].as_str().unwrap();
     assert!(message.contains("«ashams.com»"), "{message}");
 }
+
+#[test]
+fn newsroom_other_packs() {
+    let engine = builtin_engine();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/newsroom");
+    let expected: &[(&str, &[&str])] = &[
+        (
+            "ar/water-network-shefa-amr.txt",
+            &[
+                "attribution/credit-incomplete",
+                "residue/duplicate-line",
+                "attribution/credit-incomplete",
+                "residue/read-also",
+                "residue/foreign-promo",
+                "attribution/source-missing",
+            ],
+        ),
+        ("en/port-strike-haifa.txt", &["wire/notice-missing"]),
+    ];
+    let mut seen = 0;
+    for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let doc = clearance::load::load_file(entry.path(), &rel, u64::MAX).expect("loads");
+        let got: Vec<String> = engine
+            .check(&doc)
+            .findings
+            .into_iter()
+            .map(|f| f.rule)
+            .filter(|r| !r.starts_with("il-27a/"))
+            .collect();
+        let want: Vec<&str> = expected
+            .iter()
+            .find(|(f, _)| *f == rel)
+            .map_or(&[][..], |(_, w)| w)
+            .to_vec();
+        assert_eq!(got, want, "{rel}");
+        seen += 1;
+    }
+    assert_eq!(seen, 14);
+}
