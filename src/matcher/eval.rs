@@ -312,8 +312,11 @@ impl Engine {
                 let (first, rest) = ids
                     .split_first()
                     .unwrap_or_else(|| unreachable!("`all` is never empty"));
-                if rest.iter().all(|&id| !self.eval(region, id).is_empty()) {
-                    self.eval(region, *first).to_vec()
+                // The first one's hits are needed anyway, and when there are
+                // none the others need not be searched at all.
+                let hits = self.eval(region, *first);
+                if !hits.is_empty() && rest.iter().all(|&id| !self.eval(region, id).is_empty()) {
+                    hits.to_vec()
                 } else {
                     Vec::new()
                 }
