@@ -520,50 +520,66 @@ fn split_text(source: &str, range: Range<usize>, attr: bool) -> (Vec<Piece>, boo
         }
     };
     while i < end {
-        let c = b[i];
-        if c == b'&'
-            && let Some((j, text)) = char_ref(b, i, end, attr)
-        {
-            let had_ws = run.is_some_and(|(_, e, _)| e < i) || (run.is_none() && ws);
-            flush(&mut run, &mut out);
-            if text.bytes().all(is_ws) {
-                ws = true;
-            } else {
-                out.push(Piece {
-                    src: i..j,
-                    text: Some(text),
-                    ws: had_ws,
-                });
-                ws = false;
-            }
-            i = j;
-            continue;
-        }
-        if is_ws(c) {
-            let mut j = i;
-            let mut breaks = 0;
-            while j < end && is_ws(b[j]) {
-                if b[j] == b'\n' || (b[j] == b'\r' && b.get(j + 1) != Some(&b'\n')) {
-                    breaks += 1;
+        // Up to the next byte that can end a run (a line break) or start a
+        // character reference, only spaces, tabs and form feeds separate
+        // the words, and they neither cut a run nor end up in one: the run
+        // just grows to the last word.
+        let k = memchr::memchr3(b'&', b'\n', b'\r', &b[i..end]).map_or(end, |k| i + k);
+        if i < k {
+            let first = (i..k).find(|&j| !is_ws(b[j]));
+            if let Some(first) = first {
+                let last = (first..k).rev().find(|&j| !is_ws(b[j])).unwrap_or(first) + 1;
+                match &mut run {
+                    Some((_, e, _)) => *e = last,
+                    None => run = Some((first, last, ws || first > i)),
                 }
-                j += 1;
+                ws = last < k;
+            } else {
+                ws = true;
             }
-            if breaks >= 2 {
-                flush(&mut run, &mut out);
-            }
-            ws = true;
-            i = j;
+            i = k;
             continue;
         }
-        let mut j = i + 1;
-        while j < end && !is_ws(b[j]) && b[j] != b'&' {
+        let c = b[i];
+        if c == b'&' {
+            if let Some((j, text)) = char_ref(b, i, end, attr) {
+                let had_ws = run.is_some_and(|(_, e, _)| e < i) || (run.is_none() && ws);
+                flush(&mut run, &mut out);
+                if text.bytes().all(is_ws) {
+                    ws = true;
+                } else {
+                    out.push(Piece {
+                        src: i..j,
+                        text: Some(text),
+                        ws: had_ws,
+                    });
+                    ws = false;
+                }
+                i = j;
+            } else {
+                // Not a reference: an ordinary byte of a word.
+                match &mut run {
+                    Some((_, e, _)) => *e = i + 1,
+                    None => run = Some((i, i + 1, ws)),
+                }
+                ws = false;
+                i += 1;
+            }
+            continue;
+        }
+        // A line break: the whole whitespace stretch from here.
+        let mut j = i;
+        let mut breaks = 0;
+        while j < end && is_ws(b[j]) {
+            if b[j] == b'\n' || (b[j] == b'\r' && b.get(j + 1) != Some(&b'\n')) {
+                breaks += 1;
+            }
             j += 1;
         }
-        match &mut run {
-            Some((_, e, _)) => *e = j,
-            None => run = Some((i, j, ws)),
+        if breaks >= 2 {
+            flush(&mut run, &mut out);
         }
-        ws = false;
+        ws = true;
         i = j;
     }
     let trailing = ws || run.is_some_and(|(_, e, _)| e < end);
@@ -2179,6 +2195,115 @@ fn json_strings<'s>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `split_text` as it was before it scanned with `memchr`: one byte at
+    /// a time.
+    fn split_text_reference(source: &str, range: Range<usize>, attr: bool) -> (Vec<Piece>, bool) {
+        let b = source.as_bytes();
+        let end = range.end.min(b.len());
+        let mut i = range.start.min(end);
+        let mut out = Vec::new();
+        let mut ws = false;
+        // The current exact run: start, end of its last non-whitespace byte, and
+        // whether whitespace came before it.
+        let mut run: Option<(usize, usize, bool)> = None;
+        let flush = |run: &mut Option<(usize, usize, bool)>, out: &mut Vec<Piece>| {
+            if let Some((s, e, w)) = run.take() {
+                out.push(Piece {
+                    src: s..e,
+                    text: None,
+                    ws: w,
+                });
+            }
+        };
+        while i < end {
+            let c = b[i];
+            if c == b'&'
+                && let Some((j, text)) = char_ref(b, i, end, attr)
+            {
+                let had_ws = run.is_some_and(|(_, e, _)| e < i) || (run.is_none() && ws);
+                flush(&mut run, &mut out);
+                if text.bytes().all(is_ws) {
+                    ws = true;
+                } else {
+                    out.push(Piece {
+                        src: i..j,
+                        text: Some(text),
+                        ws: had_ws,
+                    });
+                    ws = false;
+                }
+                i = j;
+                continue;
+            }
+            if is_ws(c) {
+                let mut j = i;
+                let mut breaks = 0;
+                while j < end && is_ws(b[j]) {
+                    if b[j] == b'\n' || (b[j] == b'\r' && b.get(j + 1) != Some(&b'\n')) {
+                        breaks += 1;
+                    }
+                    j += 1;
+                }
+                if breaks >= 2 {
+                    flush(&mut run, &mut out);
+                }
+                ws = true;
+                i = j;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < end && !is_ws(b[j]) && b[j] != b'&' {
+                j += 1;
+            }
+            match &mut run {
+                Some((_, e, _)) => *e = j,
+                None => run = Some((i, j, ws)),
+            }
+            ws = false;
+            i = j;
+        }
+        let trailing = ws || run.is_some_and(|(_, e, _)| e < end);
+        flush(&mut run, &mut out);
+        (out, trailing)
+    }
+
+    fn html_text() -> impl Strategy<Value = String> {
+        let unit = prop_oneof![
+            3 => proptest::sample::select(vec![
+                " ", "  ", "\t", "\n", "\r", "\r\n", "\x0C", "\n\n", " \n \n ", "&amp;", "&#32;",
+                "&nbsp;", "&#x5d0;", "&", "&&", "&bogus;", "&#", "&lt", "& ", "&#10;",
+            ]).prop_map(str::to_string),
+            4 => "[a-zA-Z0-9.,;]{1,6}",
+            2 => "[\u{05D0}-\u{05EA}\u{0621}-\u{064A}]{1,4}",
+        ];
+        proptest::collection::vec(unit, 0..24).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn split_text_is_unchanged(
+            text in html_text(),
+            from in 0..8usize,
+            cut in 0..8usize,
+            attr in any::<bool>(),
+        ) {
+            let mut from = from.min(text.len());
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let mut to = text.len().saturating_sub(cut).max(from);
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
+            let got = split_text(&text, from..to, attr);
+            let want = split_text_reference(&text, from..to, attr);
+            prop_assert_eq!(format!("{got:?}"), format!("{want:?}"));
+        }
+    }
 
     fn region<'r>(regions: &'r [Region], name: &str) -> Option<&'r Region> {
         regions.iter().find(|r| r.name == name)

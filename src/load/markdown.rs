@@ -29,7 +29,7 @@ pub(super) fn regions(source: &str) -> (Vec<Region>, Vec<(String, Range<usize>)>
         None => 0,
     };
     let body = body_start..source.len();
-    let skipped = code_blocks(source, body.clone());
+    let (skipped, headings) = scan(source, body.clone());
     let mut segments = Vec::new();
     let mut pos = body.start;
     let mut gap = Gap::None;
@@ -44,7 +44,8 @@ pub(super) fn regions(source: &str) -> (Vec<Region>, Vec<(String, Range<usize>)>
         segments.push(Segment::exact(pos..body.end, gap));
     }
     let has_title = regions.iter().any(|r| r.name == "title");
-    if !has_title && let Some(mut title) = first_heading(source, body.clone(), &skipped) {
+    if !has_title && let Some(mut title) = first_heading(source, body.clone(), &skipped, &headings)
+    {
         title.name = "title".to_string();
         regions.push(title);
     }
@@ -53,12 +54,18 @@ pub(super) fn regions(source: &str) -> (Vec<Region>, Vec<(String, Range<usize>)>
     (regions, problems)
 }
 
-/// Byte ranges of code blocks (fenced and indented) and raw HTML comments
-/// inside `range`, in order.
-fn code_blocks(source: &str, range: Range<usize>) -> Vec<Range<usize>> {
+/// What one pass of the Markdown parser over `source[range]` finds: the
+/// byte ranges of code blocks (fenced and indented) and raw HTML comments,
+/// in order; and each heading's content range (`None` for a heading end
+/// without a start), in document order.
+type Scan = (Vec<Range<usize>>, Vec<Option<Range<usize>>>);
+
+fn scan(source: &str, range: Range<usize>) -> Scan {
     let text = &source[range.clone()];
     let mut out: Vec<Range<usize>> = Vec::new();
+    let mut headings = Vec::new();
     let mut open: Option<usize> = None;
+    let mut in_heading: Option<usize> = None;
     for (event, span) in Parser::new_ext(text, Options::empty()).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(_)) => open = Some(span.start),
@@ -72,34 +79,41 @@ fn code_blocks(source: &str, range: Range<usize>) -> Vec<Range<usize>> {
             {
                 out.push(range.start + span.start..range.start + span.end);
             }
+            Event::Start(Tag::Heading { .. }) => in_heading = Some(span.start),
+            Event::End(TagEnd::Heading(_)) => {
+                headings.push(in_heading.take().map(|start| {
+                    let line = &text[start..span.end];
+                    let content = line.trim_start_matches('#').trim_start();
+                    let from = range.start + start + (line.len() - content.len());
+                    let to = range.start + start + line.trim_end().len();
+                    from..to
+                }));
+            }
             _ => {}
         }
     }
     out.sort_by_key(|r| r.start);
-    out
+    (out, headings)
 }
 
-/// The first `#` heading (or, failing that, the first line) as the title.
-fn first_heading(source: &str, body: Range<usize>, skip: &[Range<usize>]) -> Option<Region> {
-    let text = &source[body.clone()];
-    let mut in_heading: Option<usize> = None;
-    for (event, span) in Parser::new_ext(text, Options::empty()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Heading { .. }) => in_heading = Some(span.start),
-            Event::End(TagEnd::Heading(_)) => {
-                let start = in_heading.take()?;
-                let line = &text[start..span.end];
-                let content = line.trim_start_matches('#').trim_start();
-                let from = body.start + start + (line.len() - content.len());
-                let to = body.start + start + line.trim_end().len();
-                if from < to && !skip.iter().any(|s| s.start <= from && from < s.end) {
-                    return Some(Region::new(
-                        "title",
-                        vec![Segment::exact(from..to, Gap::None)],
-                    ));
-                }
-            }
-            _ => {}
+/// The first `#` heading outside `skip` (or, failing that, the first line)
+/// as the title.
+fn first_heading(
+    source: &str,
+    body: Range<usize>,
+    skip: &[Range<usize>],
+    headings: &[Option<Range<usize>>],
+) -> Option<Region> {
+    for heading in headings {
+        let Range {
+            start: from,
+            end: to,
+        } = heading.clone()?;
+        if from < to && !skip.iter().any(|s| s.start <= from && from < s.end) {
+            return Some(Region::new(
+                "title",
+                vec![Segment::exact(from..to, Gap::None)],
+            ));
         }
     }
     first_line(source, body)

@@ -42,12 +42,15 @@
 //! inside an expansion (`ﻻ` → `لا`) widens to the whole source character.
 //!
 //! Input can be hundreds of megabytes, so runs of plain ASCII are copied and
-//! lowercased in bulk, the common Arabic and Hebrew letters skip the Unicode
-//! tables, and nothing allocates per character.
+//! lowercased in bulk, and every two-byte character (Arabic and Hebrew
+//! letters, harakat and points among them) is looked up in a table built
+//! once from the Unicode path itself; runs of letters are copied in slices.
+//! Nothing allocates per character.
 
 mod map;
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 
@@ -134,7 +137,13 @@ impl Folded {
 /// accepted without panicking, but then mapped ranges are only guaranteed to
 /// satisfy `start <= end`.
 pub fn fold_pieces<'a>(pieces: impl IntoIterator<Item = Piece<'a>>) -> Folded {
-    let mut eng = Engine::<true>::with_capacity(0);
+    fold_pieces_with(Engine::<true>::with_capacity(0), pieces)
+}
+
+fn fold_pieces_with<'a>(
+    mut eng: Engine<true>,
+    pieces: impl IntoIterator<Item = Piece<'a>>,
+) -> Folded {
     let mut prev_end = None;
     for piece in pieces {
         if piece.gap != Gap::None {
@@ -167,7 +176,7 @@ pub fn fold_str(s: &str) -> String {
 
 /// A pending whitespace run, emitted lazily so that trailing whitespace
 /// never reaches the output.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Run {
     start: u32,
     end: u32,
@@ -180,6 +189,7 @@ struct Run {
 
 /// The folding state machine. With `MAP == false` no offsets are recorded
 /// (used by [`fold_str`]); the text produced is identical.
+#[derive(Clone)]
 struct Engine<const MAP: bool> {
     out: String,
     map: SegMap,
@@ -192,12 +202,158 @@ struct Engine<const MAP: bool> {
     /// rest of the character's output inherits so that mapped spans never
     /// split a merged pair.
     sticky: Option<u32>,
+    /// Where the per-character tables come from: [`tables`], except in
+    /// tests that compare against the Unicode tables alone.
+    tables: fn() -> &'static Tables,
 }
 
 /// ASCII bytes copied through unchanged except for lowercasing.
 #[inline]
 fn is_plain_ascii(b: u8) -> bool {
-    b.is_ascii() && !matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b'\'' | b'`')
+    PLAIN[usize::from(b)]
+}
+
+/// [`is_plain_ascii`] as a table, one entry per byte value.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = !matches!(
+            b as u8,
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b'\'' | b'`'
+        );
+        b += 1;
+    }
+    t
+};
+
+/// What rules 1–3 do with one character, when that does not depend on what
+/// came before it (see [`tables`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    /// Anything else: whitespace, apostrophes, expansions. Take the slow path.
+    Slow,
+    /// Dropped (rule 1, or a decomposition that is all combining marks).
+    Drop,
+    /// Folds to exactly this character, which is not an apostrophe.
+    One(char),
+    /// Like `One`, and both characters are two bytes long, so a run of them
+    /// maps byte for byte (see [`Engine::letter_run`]).
+    Letter(char),
+}
+
+/// First character of the two-byte range of UTF-8: [`Tables`] cover
+/// U+0080 to U+07FF (Latin, Greek, Cyrillic, Hebrew, Arabic).
+const CLASS_BASE: u32 = 0x80;
+
+/// Letter-run status of a two-byte character (see [`Engine::letter_run`]).
+const NOT_RUN: u8 = 0;
+/// A run letter that folds to itself.
+const RUN_SAME: u8 = 1;
+/// A run letter that folds to another two-byte character.
+const RUN_CHANGED: u8 = 2;
+
+/// Per-character tables for the two-byte range, so that the letters,
+/// harakat and points of Arabic and Hebrew text skip the Unicode tables.
+struct Tables {
+    /// The [`Class`] of each character.
+    class: Box<[Class]>,
+    /// Letter-run status in exact pieces: every [`Class::Letter`] (and
+    /// [`fast_letter`]). Its one output maps byte for byte, exactly as
+    /// `emit` would record it.
+    exact_run: Box<[u8]>,
+    /// Letter-run status in decoded pieces: only the [`fast_letter`]s,
+    /// whose run is recorded as one atomic segment.
+    decoded_run: Box<[u8]>,
+}
+
+impl Tables {
+    fn build(class_of: impl Fn(char) -> Class) -> Tables {
+        let chars = || (CLASS_BASE..0x800).map(|u| char::from_u32(u).unwrap_or('\0'));
+        let status = |c: char, m: Option<char>| match m {
+            Some(m) if m == c => RUN_SAME,
+            Some(_) => RUN_CHANGED,
+            None => NOT_RUN,
+        };
+        let class: Box<[Class]> = chars().map(class_of).collect();
+        let exact_run = chars()
+            .zip(class.iter())
+            .map(|(c, class)| match class {
+                Class::Letter(m) => status(c, Some(*m)),
+                _ => status(c, fast_letter(c)),
+            })
+            .collect();
+        let decoded_run = chars().map(|c| status(c, fast_letter(c))).collect();
+        Tables {
+            class,
+            exact_run,
+            decoded_run,
+        }
+    }
+
+    /// The fold of the run letter at `bytes[i]` whose status is
+    /// [`RUN_CHANGED`].
+    fn changed_letter(&self, text: &str, i: usize, exact: bool) -> char {
+        let c = text.get(i..).and_then(|t| t.chars().next()).unwrap_or('\0');
+        match two_byte_index(text.as_bytes(), i).map(|k| self.class[k]) {
+            Some(Class::Letter(m)) if exact => m,
+            _ => fast_letter(c).unwrap_or(c),
+        }
+    }
+}
+
+/// The tables, built on first use by running the slow path on each
+/// character (see [`probe`]), so they cannot disagree with it.
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| Tables::build(probe))
+}
+
+/// Index in [`Tables`] of the two-byte character whose UTF-8 starts at
+/// `bytes[i]`; `None` if the character there is not two bytes long. `i`
+/// must be a character boundary of UTF-8 text.
+#[inline]
+fn two_byte_index(bytes: &[u8], i: usize) -> Option<usize> {
+    let a = *bytes.get(i)?;
+    if !(0xC2..=0xDF).contains(&a) {
+        return None;
+    }
+    let b = *bytes.get(i + 1)?;
+    Some((usize::from(a & 0x1F) << 6 | usize::from(b & 0x3F)) - CLASS_BASE as usize)
+}
+
+/// Runs the slow path on `c` after some output and records what it did:
+/// nothing at all ([`Class::Drop`]), or exactly what `emit(m)` does for one
+/// character `m` other than an apostrophe ([`Class::One`] or
+/// [`Class::Letter`]). Whitespace, apostrophes, expansions and anything
+/// else that touches the pending state are [`Class::Slow`].
+fn probe(c: char) -> Class {
+    let mut eng = Engine::<true>::with_capacity(8);
+    eng.out.push('x');
+    eng.map.push(0, 1, 0..1, true);
+    let before = eng.map.clone();
+    // Not adjacent to the 'x', so a pushed segment cannot merge with it.
+    let (s, e) = (10, 10 + c.len_utf8() as u32);
+    eng.slow(c, s, e, 0);
+    if eng.run.is_some() || eng.apos.is_some() || eng.sticky.is_some() {
+        return Class::Slow;
+    }
+    let mut rest = eng.out[1..].chars();
+    match (rest.next(), rest.next()) {
+        (None, _) if eng.map == before => Class::Drop,
+        (Some(m), None) if m != '\'' => {
+            let mut want = before;
+            want.push(1, m.len_utf8(), s..e, true);
+            if eng.map != want {
+                Class::Slow
+            } else if c.len_utf8() == 2 && m.len_utf8() == 2 {
+                Class::Letter(m)
+            } else {
+                Class::One(m)
+            }
+        }
+        _ => Class::Slow,
+    }
 }
 
 /// End of the run of plain ASCII starting at `i` (which must be plain).
@@ -225,6 +381,7 @@ impl<const MAP: bool> Engine<MAP> {
             run: None,
             apos: None,
             sticky: None,
+            tables,
         }
     }
 
@@ -276,6 +433,12 @@ impl<const MAP: bool> Engine<MAP> {
             }
         };
         let bytes = text.as_bytes();
+        let tables = (self.tables)();
+        let run = if exact {
+            &tables.exact_run
+        } else {
+            &tables.decoded_run
+        };
         let mut i = 0;
         // `sticky` lives for one source unit: a character of an exact piece,
         // or a whole decoded piece (all of whose characters share its range).
@@ -299,12 +462,11 @@ impl<const MAP: bool> Engine<MAP> {
                     i += 1;
                 }
             } else {
-                let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
-                    break;
-                };
-                let n = c.len_utf8();
-                if let Some(m) = fast_letter(c) {
-                    let (pos, j) = self.letter_run(bytes, i, m);
+                let k = two_byte_index(bytes, i);
+                if let Some(k) = k
+                    && run[k] != NOT_RUN
+                {
+                    let (pos, j) = self.letter_run(text, i, run, tables, exact);
                     let (s, e) = span(i, j);
                     if MAP {
                         let s = self.sticky.unwrap_or(s);
@@ -312,38 +474,66 @@ impl<const MAP: bool> Engine<MAP> {
                     }
                     i = j;
                 } else {
+                    let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                        break;
+                    };
+                    let n = c.len_utf8();
                     let (s, e) = span(i, i + n);
-                    self.slow(c, s, e, 0);
+                    match k.map_or(Class::Slow, |k| tables.class[k]) {
+                        Class::Drop => {}
+                        Class::One(m) | Class::Letter(m) => self.emit(m, s, e),
+                        Class::Slow => self.slow(c, s, e, 0),
+                    }
                     i += n;
                 }
             }
         }
     }
 
-    /// Emits `first` (the fold of the fast letter at `i`) and every fast
-    /// letter after it, also across single spaces. Fast letters are two
-    /// bytes in and out, so the output is exactly as long as the input
-    /// consumed. Returns where the output starts and where the input ends.
-    fn letter_run(&mut self, bytes: &[u8], i: usize, first: char) -> (usize, usize) {
+    /// Emits the run letter at `i` (see `run`: [`Tables::exact_run`] or
+    /// [`Tables::decoded_run`]) and every run letter after it, also across
+    /// single spaces. Run letters are two bytes in and out, so the output is
+    /// exactly as long as the input consumed; it is copied from the input
+    /// in slices between the letters that change. Returns where the output
+    /// starts and where the input ends.
+    fn letter_run(
+        &mut self,
+        text: &str,
+        i: usize,
+        run: &[u8],
+        tables: &Tables,
+        exact: bool,
+    ) -> (usize, usize) {
         self.flush();
         self.apos = None;
+        let bytes = text.as_bytes();
+        let status = |j: usize| two_byte_index(bytes, j).map_or(NOT_RUN, |k| run[k]);
         let pos = self.out.len();
-        self.out.push(first);
-        let mut j = i + 2;
+        // Input before `copied` is in the output already.
+        let mut copied = i;
+        let mut j = i;
+        let mut now = status(i);
         loop {
-            if let Some(m) = fast_letter_at(bytes, j) {
-                self.out.push(m);
-                j += 2;
-            } else if bytes.get(j) == Some(&b' ')
-                && let Some(m) = fast_letter_at(bytes, j + 1)
-            {
-                self.out.push(' ');
-                self.out.push(m);
-                j += 3;
-            } else {
-                return (pos, j);
+            if now == RUN_CHANGED {
+                self.out.push_str(&text[copied..j]);
+                self.out.push(tables.changed_letter(text, j, exact));
+                copied = j + 2;
+            }
+            j += 2;
+            now = status(j);
+            if now == NOT_RUN {
+                if bytes.get(j) == Some(&b' ') {
+                    now = status(j + 1);
+                    if now != NOT_RUN {
+                        j += 1;
+                        continue;
+                    }
+                }
+                break;
             }
         }
+        self.out.push_str(&text[copied..j]);
+        (pos, j)
     }
 
     /// Plain ASCII (no whitespace, no apostrophes): copied and lowercased.
@@ -507,18 +697,6 @@ fn fast_letter(c: char) -> Option<char> {
         | '\u{0627}'..='\u{063F}'
         | '\u{0641}'..='\u{064A}'
         | '\u{05D0}'..='\u{05EA}' => Some(c),
-        _ => None,
-    }
-}
-
-/// The fold of the fast letter whose UTF-8 starts at `bytes[i]`, if any.
-/// `i` must be a character boundary.
-#[inline]
-fn fast_letter_at(bytes: &[u8], i: usize) -> Option<char> {
-    match bytes.get(i..i + 2)? {
-        &[a, b] if a & 0xE0 == 0xC0 && b & 0xC0 == 0x80 => fast_letter(char::from_u32(
-            u32::from(a & 0x1F) << 6 | u32::from(b & 0x3F),
-        )?),
         _ => None,
     }
 }
@@ -900,9 +1078,13 @@ mod tests {
             if let Some(m) = fast_letter(c) {
                 assert_eq!((c.len_utf8(), m.len_utf8()), (2, 2));
                 let mut buf2 = [0u8; 4];
+                let k = two_byte_index(c.encode_utf8(&mut buf2).as_bytes(), 0);
+                assert_eq!(k, Some((u32::from(c) - CLASS_BASE) as usize));
+                let want = if c == m { RUN_SAME } else { RUN_CHANGED };
+                let k = k.unwrap_or(0);
                 assert_eq!(
-                    fast_letter_at(c.encode_utf8(&mut buf2).as_bytes(), 0),
-                    Some(m)
+                    (tables().decoded_run[k], tables().exact_run[k]),
+                    (want, want)
                 );
             }
             if let Some(m) = fast {
@@ -910,6 +1092,83 @@ mod tests {
                 eng.slow(c, 0, 1, 0);
                 assert_eq!(eng.out, m.to_string(), "U+{:04X}", u32::from(c));
             }
+        }
+    }
+
+    /// The folding engine without the [`tables`] table: every character
+    /// that is not ASCII or a [`fast_letter`] takes the Unicode tables.
+    fn reference_engine() -> Engine<true> {
+        fn reference() -> &'static Tables {
+            static TABLES: OnceLock<Tables> = OnceLock::new();
+            TABLES.get_or_init(|| Tables::build(|_| Class::Slow))
+        }
+        let mut eng = Engine::<true>::with_capacity(0);
+        eng.tables = reference;
+        eng
+    }
+
+    /// For every two-byte character, in every state the engine can be in
+    /// before it, what its class makes the engine do is exactly what the
+    /// Unicode tables do.
+    #[test]
+    fn classes_agree_with_the_slow_path() {
+        let mut starts = Vec::new();
+        for (text, exact) in [
+            ("", true),
+            ("x", true),
+            ("'", true),
+            ("x \n", true),
+            ("x", false),
+        ] {
+            let mut eng = reference_engine();
+            eng.piece(text, 0..text.len(), exact);
+            starts.push(eng.clone());
+            eng.sticky = Some(0);
+            starts.push(eng);
+        }
+        let table = &tables().class;
+        assert_eq!(table.len(), 0x800 - CLASS_BASE as usize);
+        let mut fast = 0;
+        for (k, &class) in table.iter().enumerate() {
+            let c = char::from_u32(CLASS_BASE + k as u32).unwrap_or('\0');
+            let (s, e) = (20, 22);
+            for start in &starts {
+                let mut want = start.clone();
+                want.slow(c, s, e, 0);
+                let mut got = start.clone();
+                match class {
+                    Class::Drop => {}
+                    Class::One(m) | Class::Letter(m) => got.emit(m, s, e),
+                    Class::Slow => got.slow(c, s, e, 0),
+                }
+                let state =
+                    |g: &Engine<true>| (g.out.clone(), g.map.clone(), g.run, g.apos, g.sticky);
+                assert_eq!(
+                    state(&got),
+                    state(&want),
+                    "U+{:04X} {class:?}",
+                    u32::from(c)
+                );
+            }
+            if let Class::Letter(m) = class {
+                assert_eq!((c.len_utf8(), m.len_utf8()), (2, 2));
+            }
+            fast += usize::from(class != Class::Slow);
+        }
+        // Most of these characters are letters or marks; only a few need
+        // the Unicode tables at run time.
+        assert!(fast > 1500, "{fast}");
+        for c in ['ا', 'أ', 'ة', 'ى', 'ש', 'Ж'] {
+            let k = u32::from(c) - CLASS_BASE;
+            assert!(matches!(table[k as usize], Class::Letter(_)), "{c}");
+        }
+        for (c, m) in [('é', 'e'), ('٢', '2'), ('،', ',')] {
+            let k = u32::from(c) - CLASS_BASE;
+            assert_eq!(table[k as usize], Class::One(m), "{c}");
+        }
+        for c in ['\u{064B}', '\u{0651}', '\u{05B4}', '\u{0301}'] {
+            let k = u32::from(c) - CLASS_BASE;
+            assert_eq!(table[k as usize], Class::Drop, "U+{:04X}", u32::from(c));
         }
     }
 
@@ -924,6 +1183,7 @@ mod tests {
             2 => proptest::char::range('\u{FB50}', '\u{FEFF}'),
             1 => proptest::char::range('\u{0300}', '\u{036F}'),
             1 => proptest::char::range('\u{2000}', '\u{206F}'),
+            1 => proptest::char::range('\u{0080}', '\u{07FF}'),
             3 => proptest::char::range(' ', '~'),
             2 => proptest::sample::select(vec![
                 ' ', ' ', '\t', '\n', '\n', '\r', '\u{0B}', '\u{0C}', '\u{85}', '\u{A0}',
@@ -966,6 +1226,30 @@ mod tests {
         fn fold_str_equals_fold_text(s in any_input()) {
             let folded = fold(&s);
             prop_assert_eq!(fold_str(&s), folded.text());
+        }
+
+        /// The [`tables`] table and the letter runs it allows change
+        /// neither the text nor the map.
+        #[test]
+        fn tables_change_nothing(s in any_input(), cut in 0..40usize, exact in any::<bool>()) {
+            prop_assert_eq!(fold(&s), fold_pieces_with(reference_engine(), [Piece {
+                text: &s,
+                src: 0..s.len(),
+                exact: true,
+                gap: Gap::None,
+            }]));
+            let mut cut = cut.min(s.len());
+            while !s.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let pieces = [
+                Piece { text: &s[..cut], src: 0..cut, exact, gap: Gap::None },
+                Piece { text: &s[cut..], src: cut..s.len(), exact: !exact, gap: Gap::Space },
+            ];
+            prop_assert_eq!(
+                fold_pieces(pieces.clone()),
+                fold_pieces_with(reference_engine(), pieces)
+            );
         }
 
         #[test]
