@@ -2030,7 +2030,6 @@ fn figcaptions(items: &[Item]) -> Vec<Vec<Segment>> {
     if let Some(s) = start {
         out.push(select(&items[s..], member));
     }
-    out.retain(|segments: &Vec<Segment>| !segments.is_empty());
     out
 }
 

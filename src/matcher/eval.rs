@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Publisher;
 use crate::finding::{Finding, Severity};
-use crate::load::Document;
+use crate::load::{Document, Region};
 use crate::normalize::{Folded, fold_str};
 use crate::pack::{Check, Field, Node, NodeId, Per, Position, Rule, RuleKind, Side, Value};
 use crate::source::LineIndex;
@@ -50,8 +50,9 @@ pub struct Checked {
 struct RegionEval<'e> {
     name: &'e str,
     folded: Folded,
-    /// Source ranges of the document's footer (for `position: footer`).
-    footer: Rc<[Range<usize>]>,
+    /// Every region of the document (`position: footer` reads the footer's
+    /// source ranges, only when a rule asks).
+    doc_regions: &'e [Region],
     publisher: Option<&'e Publisher>,
     /// Phrase hits per node, filled by the automaton pass.
     phrase_hits: Vec<Vec<Hit<'e>>>,
@@ -105,23 +106,12 @@ impl Engine {
                 .iter()
                 .any(|(r, _)| r.scope.iter().any(|s| s.admits(name)))
         };
-        let footer: Rc<[Range<usize>]> = doc
-            .regions
-            .iter()
-            .filter(|r| r.name == "footer")
-            .flat_map(|r| r.segments.iter().map(|s| s.src.clone()))
-            .collect();
         let publisher = profile.publisher.as_deref();
         let regions: Vec<RegionEval<'_>> = doc
             .regions
             .iter()
             .filter(|r| wanted(&r.name))
-            .map(|r| {
-                let mut region = self.prepare(&r.name, r.fold(&doc.source));
-                region.footer = footer.clone();
-                region.publisher = publisher;
-                region
-            })
+            .map(|r| self.prepare(&r.name, r.fold(&doc.source), &doc.regions, publisher))
             .collect();
         // SAFETY of lifetimes: region names borrow `doc`, caps borrow `self`;
         // both outlive this call.
@@ -163,7 +153,13 @@ impl Engine {
         Checked { findings: out }
     }
 
-    fn prepare<'e>(&'e self, name: &'e str, folded: Folded) -> RegionEval<'e> {
+    fn prepare<'e>(
+        &'e self,
+        name: &'e str,
+        folded: Folded,
+        doc_regions: &'e [Region],
+        publisher: Option<&'e Publisher>,
+    ) -> RegionEval<'e> {
         let text = folded.text();
         let mut phrase_hits: Vec<Vec<Hit<'e>>> = vec![Vec::new(); self.nodes.len()];
         if let Some(ac) = &self.automaton {
@@ -184,8 +180,8 @@ impl Engine {
         RegionEval {
             name,
             folded,
-            footer: Rc::from(Vec::new()),
-            publisher: None,
+            doc_regions,
+            publisher,
             phrase_hits,
             regex_hits: OnceCell::new(),
             contacts: OnceCell::new(),
@@ -422,9 +418,11 @@ impl Engine {
                         .filter(|h| {
                             let src = region.folded.to_source(h.range.clone());
                             region
-                                .footer
+                                .doc_regions
                                 .iter()
-                                .any(|f| f.start <= src.start && src.end <= f.end)
+                                .filter(|r| r.name == "footer")
+                                .flat_map(|r| &r.segments)
+                                .any(|f| f.src.start <= src.start && src.end <= f.src.end)
                         })
                         .cloned()
                         .collect(),
@@ -797,19 +795,14 @@ fn contact_domain(
     kind: contact::ContactKind,
 ) -> Option<Range<usize>> {
     let value = &text[range.clone()];
-    let (start, rest) = match kind {
-        contact::ContactKind::Email => {
-            let at = value.rfind('@')?;
-            (at + 1, &value[at + 1..])
-        }
-        contact::ContactKind::Url => {
-            let skip = value.find("://").map_or(0, |i| i + 3);
-            (skip, &value[skip..])
-        }
+    let rest = match kind {
+        contact::ContactKind::Email => &value[value.rfind('@')? + 1..],
+        contact::ContactKind::Url => &value[value.find("://").map_or(0, |i| i + 3)..],
         contact::ContactKind::Phone => return None,
     };
-    let rest = rest.split(['@']).next_back().unwrap_or(rest);
-    let offset = start + (value.len() - start - rest.len());
+    // A URL's user part (`user@host`) is not its host.
+    let rest = rest.rsplit('@').next().unwrap_or(rest);
+    let offset = value.len() - rest.len();
     let end = rest
         .find(|c: char| matches!(c, '/' | ':' | '?' | '#') || c.is_whitespace())
         .unwrap_or(rest.len());
