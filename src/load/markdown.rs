@@ -29,7 +29,14 @@ pub(super) fn regions(source: &str) -> (Vec<Region>, Vec<(String, Range<usize>)>
         None => 0,
     };
     let body = body_start..source.len();
-    let (skipped, headings) = scan(source, body.clone());
+    let has_title = regions.iter().any(|r| r.name == "title");
+    // With a title from the front matter the parse is only needed for code
+    // blocks and comments, and plain prose cannot hold any.
+    let (skipped, headings) = if has_title && !may_hold_code(&source[body.clone()]) {
+        (Vec::new(), Vec::new())
+    } else {
+        scan(source, body.clone())
+    };
     let mut segments = Vec::new();
     let mut pos = body.start;
     let mut gap = Gap::None;
@@ -43,7 +50,6 @@ pub(super) fn regions(source: &str) -> (Vec<Region>, Vec<(String, Range<usize>)>
     if pos < body.end {
         segments.push(Segment::exact(pos..body.end, gap));
     }
-    let has_title = regions.iter().any(|r| r.name == "title");
     if !has_title && let Some(mut title) = first_heading(source, body.clone(), &skipped, &headings)
     {
         title.name = "title".to_string();
@@ -52,6 +58,17 @@ pub(super) fn regions(source: &str) -> (Vec<Region>, Vec<(String, Range<usize>)>
     regions.push(footer(source, body.clone(), &skipped));
     regions.insert(0, Region::new("body", segments));
     (regions, problems)
+}
+
+/// Whether `text` could hold a code block or an HTML comment. Without a
+/// backtick or tilde there is no fence, without `<` no HTML, and an
+/// indented code block needs four columns of indentation after its
+/// container's markers: a tab, or four spaces in a row.
+fn may_hold_code(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr3(b'`', b'~', b'<', b).is_some()
+        || memchr::memchr(b'\t', b).is_some()
+        || memchr::memmem::find(b, b"    ").is_some()
 }
 
 /// What one pass of the Markdown parser over `source[range]` finds: the
@@ -122,6 +139,35 @@ fn first_heading(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Markdown-like text: container markers, headings, emphasis, links,
+    /// entities and line breaks, with runs of up to a few spaces, and now
+    /// and then a code or HTML marker.
+    fn markdownish() -> impl Strategy<Value = String> {
+        let prose = proptest::sample::select(vec![
+            " ", "  ", "   ", "\n", "\n\n", "\r\n", ">", "> ", "- ", "* ", "+ ", "1. ", "10) ",
+            "# ", "## ", "#", "===", "---", "***", "___", "[a]", "(b)", "[x]: /u", "![i](j)",
+            "&amp;", "&#60;", "\\", "|", "_", "*", "word", "מילה", "كلمة", ".", ":", "!",
+        ]);
+        // Rare, so that most cases stay without them.
+        let code = proptest::sample::select(vec!["\t", "```", "~~~", "<!-- c -->", "<b>"]);
+        let unit = prop_oneof![30 => prose, 1 => code];
+        proptest::collection::vec(unit, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            max_global_rejects: 20_000,
+            ..ProptestConfig::with_cases(2000)
+        })]
+
+        #[test]
+        fn no_code_without_its_markers(text in markdownish()) {
+            prop_assume!(!may_hold_code(&text));
+            prop_assert_eq!(scan(&text, 0..text.len()).0, Vec::<Range<usize>>::new());
+        }
+    }
 
     fn region<'a>(regions: &'a [Region], name: &str) -> Option<&'a Region> {
         regions.iter().find(|r| r.name == name)

@@ -205,13 +205,29 @@ pub fn from_source(display: &str, kind: Kind, source: String) -> Document {
     }
 }
 
+/// The lines of `text`, each with its `'\n'` (as `split_inclusive('\n')`
+/// gives them), found with `memchr`: articles are read whole to find their
+/// paragraphs, and this is most of the time that takes.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
+        let (line, tail) = rest.split_at(end);
+        rest = tail;
+        Some(line)
+    })
+}
+
 /// Paragraph ranges of `text[range]` (blocks separated by blank lines), trimmed.
 fn paragraphs(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut end = range.start;
     let mut pos = range.start;
-    for line in text[range.clone()].split_inclusive('\n') {
+    for line in lines(&text[range.clone()]) {
         let blank = line.trim().is_empty();
         if blank {
             if let Some(s) = start.take() {
@@ -254,7 +270,7 @@ fn footer(text: &str, body: Range<usize>, skip: &[Range<usize>]) -> Region {
 /// The first non-blank line of `text[range]` as a title region.
 fn first_line(text: &str, range: Range<usize>) -> Option<Region> {
     let mut pos = range.start;
-    for line in text[range].split_inclusive('\n') {
+    for line in lines(&text[range]) {
         let trimmed = line.trim();
         if !trimmed.is_empty() {
             let lead = line.len() - line.trim_start().len();
@@ -267,4 +283,27 @@ fn first_line(text: &str, range: Range<usize>) -> Option<Region> {
         pos += line.len();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_split_like_split_inclusive() {
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\n\nb\n",
+            "\r\n x \r\n",
+            "שלום\nعالم\n\n",
+        ] {
+            let want: Vec<&str> = text.split_inclusive('\n').collect();
+            assert_eq!(lines(text).collect::<Vec<_>>(), want, "{text:?}");
+        }
+    }
 }

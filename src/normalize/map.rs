@@ -99,6 +99,11 @@ impl SegMap {
         self.push(pos, 1, src, true);
     }
 
+    /// Keeps only the first `n` segments (to reuse a map).
+    pub(super) fn truncate(&mut self, n: usize) {
+        self.segs.truncate(n);
+    }
+
     /// Number of segments (for tests and diagnostics).
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {

@@ -268,7 +268,7 @@ struct Tables {
 }
 
 impl Tables {
-    fn build(class_of: impl Fn(char) -> Class) -> Tables {
+    fn build(class_of: impl FnMut(char) -> Class) -> Tables {
         let chars = || (CLASS_BASE..0x800).map(|u| char::from_u32(u).unwrap_or('\0'));
         let status = |c: char, m: Option<char>| match m {
             Some(m) if m == c => RUN_SAME,
@@ -303,10 +303,13 @@ impl Tables {
 }
 
 /// The tables, built on first use by running the slow path on each
-/// character (see [`probe`]), so they cannot disagree with it.
+/// character (see [`Probe`]), so they cannot disagree with it.
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(|| Tables::build(probe))
+    TABLES.get_or_init(|| {
+        let mut probe = Probe::new();
+        Tables::build(|c| probe.class(c))
+    })
 }
 
 /// Index in [`Tables`] of the two-byte character whose UTF-8 starts at
@@ -322,37 +325,62 @@ fn two_byte_index(bytes: &[u8], i: usize) -> Option<usize> {
     Some((usize::from(a & 0x1F) << 6 | usize::from(b & 0x3F)) - CLASS_BASE as usize)
 }
 
-/// Runs the slow path on `c` after some output and records what it did:
-/// nothing at all ([`Class::Drop`]), or exactly what `emit(m)` does for one
-/// character `m` other than an apostrophe ([`Class::One`] or
+/// Runs the slow path on a character after some output and records what
+/// it did: nothing at all ([`Class::Drop`]), or exactly what `emit(m)` does
+/// for one character `m` other than an apostrophe ([`Class::One`] or
 /// [`Class::Letter`]). Whitespace, apostrophes, expansions and anything
-/// else that touches the pending state are [`Class::Slow`].
-fn probe(c: char) -> Class {
-    let mut eng = Engine::<true>::with_capacity(8);
-    eng.out.push('x');
-    eng.map.push(0, 1, 0..1, true);
-    let before = eng.map.clone();
-    // Not adjacent to the 'x', so a pushed segment cannot merge with it.
-    let (s, e) = (10, 10 + c.len_utf8() as u32);
-    eng.slow(c, s, e, 0);
-    if eng.run.is_some() || eng.apos.is_some() || eng.sticky.is_some() {
-        return Class::Slow;
-    }
-    let mut rest = eng.out[1..].chars();
-    match (rest.next(), rest.next()) {
-        (None, _) if eng.map == before => Class::Drop,
-        (Some(m), None) if m != '\'' => {
-            let mut want = before;
-            want.push(1, m.len_utf8(), s..e, true);
-            if eng.map != want {
-                Class::Slow
-            } else if c.len_utf8() == 2 && m.len_utf8() == 2 {
-                Class::Letter(m)
-            } else {
-                Class::One(m)
-            }
+/// else that touches the pending state are [`Class::Slow`]. One engine and
+/// map serve every character, so building the tables allocates little.
+struct Probe {
+    eng: Engine<true>,
+    want: SegMap,
+}
+
+impl Probe {
+    fn new() -> Probe {
+        Probe {
+            eng: Engine::<true>::with_capacity(16),
+            want: SegMap::default(),
         }
-        _ => Class::Slow,
+    }
+
+    /// Resets `map` to the map of an 'x' from source byte 0.
+    fn reset(map: &mut SegMap) {
+        map.truncate(0);
+        map.push(0, 1, 0..1, true);
+    }
+
+    fn class(&mut self, c: char) -> Class {
+        if is_dropped(c) {
+            return Class::Drop; // the slow path's first test: nothing else happens
+        }
+        let eng = &mut self.eng;
+        eng.out.clear();
+        eng.out.push('x');
+        Probe::reset(&mut eng.map);
+        (eng.run, eng.apos, eng.sticky) = (None, None, None);
+        // Not adjacent to the 'x', so a pushed segment cannot merge with it.
+        let (s, e) = (10, 10 + c.len_utf8() as u32);
+        eng.slow(c, s, e, 0);
+        if eng.run.is_some() || eng.apos.is_some() || eng.sticky.is_some() {
+            return Class::Slow;
+        }
+        Probe::reset(&mut self.want);
+        let mut rest = eng.out[1..].chars();
+        match (rest.next(), rest.next()) {
+            (None, _) if eng.map == self.want => Class::Drop,
+            (Some(m), None) if m != '\'' => {
+                self.want.push(1, m.len_utf8(), s..e, true);
+                if eng.map != self.want {
+                    Class::Slow
+                } else if c.len_utf8() == 2 && m.len_utf8() == 2 {
+                    Class::Letter(m)
+                } else {
+                    Class::One(m)
+                }
+            }
+            _ => Class::Slow,
+        }
     }
 }
 
