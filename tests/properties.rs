@@ -1,6 +1,8 @@
-//! Properties of the whole check on generated articles: it never panics, and
+//! Properties of the whole check on generated articles: it never panics,
 //! every finding's span lies in the file, on character boundaries, with a
-//! line and column that agree with the span.
+//! line and column that agree with the span, and the engine's shortcuts
+//! (regex gates, contact windows, a footer not read again inside its body)
+//! never change a finding.
 
 use clearance::load::{Kind, from_source};
 use clearance::{Engine, Pack};
@@ -9,6 +11,12 @@ use std::sync::LazyLock;
 
 static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
     Engine::new(Pack::all_builtin().expect("built-in packs load")).expect("engine builds")
+});
+
+static EXHAUSTIVE: LazyLock<Engine> = LazyLock::new(|| {
+    Engine::new(Pack::all_builtin().expect("built-in packs load"))
+        .expect("engine builds")
+        .without_shortcuts()
 });
 
 /// Fragments that exercise the matchers, the fold and the contact finder.
@@ -38,6 +46,26 @@ const FRAGMENTS: &[&str] = &[
     "\r\n",
     " ",
     "%27A",
+    "(AP) —",
+    "Thomson Reuters",
+    "© 2024 Reuters. All rights reserved.",
+    "Copyright 2024 The Associated Press. All rights reserved. This material may not be published",
+    "Agence France-Presse",
+    "CC BY-SA 4.0",
+    "Creative Commons",
+    "DMCA designated agent:",
+    "צילום: ",
+    "تصوير: ",
+    "Photo: Shutterstock",
+    "اقرأ أيضًا:",
+    "תגובות",
+    "تابعونا على تلغرام",
+    "حمل تطبيق",
+    "info [at] site [dot] com",
+    "email: site.co.il",
+    "info @site.com",
+    "tel: 03-5551234",
+    "\n\nמקור: ",
 ];
 
 fn article() -> impl Strategy<Value = String> {
@@ -70,8 +98,61 @@ fn check_spans(text: &str, kind: Kind) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The findings of `doc` as comparable tuples.
+fn findings(
+    engine: &Engine,
+    doc: &clearance::load::Document,
+) -> Vec<(String, usize, usize, String)> {
+    let mut out: Vec<_> = engine
+        .check(doc)
+        .findings
+        .into_iter()
+        .map(|f| (f.rule, f.span.start, f.span.end, f.message))
+        .collect();
+    out.sort();
+    out
+}
+
+fn same_with_and_without_shortcuts(text: &str, kind: Kind) -> Result<(), TestCaseError> {
+    let doc = from_source("gen", kind, text.to_string());
+    prop_assert_eq!(findings(&ENGINE, &doc), findings(&EXHAUSTIVE, &doc));
+    Ok(())
+}
+
+/// Every article of the bundled example and every test fixture gives the
+/// same findings with and without the shortcuts.
+#[test]
+fn shortcuts_change_no_finding_on_real_articles() {
+    let mut checked = 0;
+    for root in ["examples", "tests/fixtures"] {
+        for entry in walkdir::WalkDir::new(root) {
+            let entry = entry.expect("walk");
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = entry.path();
+            let display = path.display().to_string();
+            let Ok(doc) = clearance::load::load_file(path, &display, u64::MAX) else {
+                continue;
+            };
+            assert_eq!(
+                findings(&ENGINE, &doc),
+                findings(&EXHAUSTIVE, &doc),
+                "{display}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "only {checked} files read");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn shortcuts_change_no_finding(text in article(), md in prop::bool::ANY) {
+        same_with_and_without_shortcuts(&text, if md { Kind::Markdown } else { Kind::Text })?;
+    }
 
     #[test]
     fn spans_are_valid_in_text(text in article()) {

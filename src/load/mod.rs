@@ -77,6 +77,60 @@ impl Region {
         }
     }
 
+    /// Whether this region is a run of whole paragraphs of `outer`: each of
+    /// its segments is the source itself (not decoded text) inside one of
+    /// `outer`'s, starts and ends at a paragraph break (a blank line) or at
+    /// the edge of that segment, and nothing but white space lies between
+    /// its segments. Such a region folds to a stretch of `outer`'s folded
+    /// text that a paragraph break opens and closes, as a plain file's
+    /// footer is to its body.
+    pub fn lies_within(&self, outer: &Region, source: &str) -> bool {
+        let blank_before = |at: usize| {
+            let s = source[..at].trim_end_matches([' ', '\t', '\r']);
+            s.strip_suffix('\n')
+                .is_some_and(|s| s.trim_end_matches([' ', '\t', '\r']).ends_with('\n'))
+        };
+        let blank_after = |at: usize| {
+            let s = source[at..].trim_start_matches([' ', '\t', '\r']);
+            s.strip_prefix('\n')
+                .is_some_and(|s| s.trim_start_matches([' ', '\t', '\r']).starts_with('\n'))
+        };
+        let exact = |s: &Segment| s.text.is_none() && s.src.end <= source.len();
+        if self.segments.is_empty() || !self.segments.iter().all(exact) {
+            return false;
+        }
+        let contiguous = self.segments.windows(2).all(|w| {
+            w[0].src.end <= w[1].src.start && source[w[0].src.end..w[1].src.start].trim().is_empty()
+        });
+        // At the edge of one of outer's segments, the gap to its neighbour
+        // must be a paragraph break (or there is no neighbour).
+        let opens = |i: usize| i == 0 || outer.segments[i].gap == Gap::Paragraph;
+        let closes = |i: usize| {
+            outer
+                .segments
+                .get(i + 1)
+                .is_none_or(|n| n.gap == Gap::Paragraph)
+        };
+        contiguous
+            && self.segments.iter().all(|seg| {
+                outer.segments.iter().enumerate().any(|(i, o)| {
+                    exact(o)
+                        && o.src.start <= seg.src.start
+                        && seg.src.end <= o.src.end
+                        && if seg.src.start == o.src.start {
+                            opens(i)
+                        } else {
+                            blank_before(seg.src.start)
+                        }
+                        && if seg.src.end == o.src.end {
+                            closes(i)
+                        } else {
+                            blank_after(seg.src.end)
+                        }
+                })
+            })
+    }
+
     /// Folds the region for matching.
     pub fn fold(&self, source: &str) -> Folded {
         fold_pieces(self.segments.iter().map(|s| Piece {

@@ -99,12 +99,18 @@ pub fn find_contacts(text: &str) -> Vec<Contact> {
     let mut found = Found::default();
     let has_at = text.contains('@');
     detect_protected(text, &mut found);
-    detect_obfuscated(text, &mut found);
+    if may_be_obfuscated(text) {
+        detect_obfuscated(text, &mut found);
+    }
     if has_at {
-        detect_spaced(text, &mut found);
+        if may_be_spaced(text) {
+            detect_spaced(text, &mut found);
+        }
         detect_emails(text, &mut found);
     }
-    detect_bare_domains(text, &mut found);
+    if EMAIL_LABEL.is_match(text) {
+        detect_bare_domains(text, &mut found);
+    }
     detect_urls(text, &mut found);
     detect_phones(text, &mut found);
     found.demote_broken_emails_in_urls();
@@ -329,6 +335,35 @@ static PHONE_LABEL_RE: LazyLock<Regex> = LazyLock::new(|| {
         ")",
         "[ :.\\-'\"#]*$",
     ))
+});
+
+// ---------------------------------------------------------------------------
+// Cheap guards: a detector's regex walks the whole text, so it runs only when
+// a literal that every one of its matches contains is there.
+
+/// Every obfuscated form spells `dot` or puts `at` in brackets.
+fn may_be_obfuscated(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memmem::find(bytes, b"dot").is_some()
+        || memchr::memmem::find_iter(bytes, b"at").any(|i| {
+            let before = bytes[..i].strip_suffix(b" ").unwrap_or(&bytes[..i]);
+            matches!(before.last(), Some(b'[' | b'(' | b'{' | b'<'))
+        })
+}
+
+/// Every spaced form has a space next to the `@` or right before a dot.
+fn may_be_spaced(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memmem::find(bytes, b" .").is_some()
+        || memchr::memchr_iter(b'@', bytes)
+            .any(|i| bytes.get(i + 1) == Some(&b' ') || (i > 0 && bytes[i - 1] == b' '))
+}
+
+/// The labels [`BARE_DOMAIN_RE`] needs, each cut to a part every spelling
+/// shares (`e-mail`, `email` and `mail` all hold `mail`; `[اإ]يميل`, `يميل`).
+static EMAIL_LABEL: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::new(["mail", "מייל", "דוא", "بريد", "يميل"])
+        .expect("the e-mail labels build an automaton")
 });
 
 // ---------------------------------------------------------------------------

@@ -58,6 +58,8 @@ struct RegionEval<'e> {
     phrase_hits: Vec<Vec<Hit<'e>>>,
     /// Which regex slots can match (from the RegexSet), computed on first use.
     regex_hits: OnceCell<Vec<bool>>,
+    /// For each regex slot: whether one of its gate literals was seen.
+    gates_seen: Vec<bool>,
     contacts: OnceCell<Vec<Contact>>,
     cache: Vec<OnceCell<Hits<'e>>>,
 }
@@ -97,30 +99,68 @@ impl Engine {
 
     /// Runs the rules `profile` leaves on, at the severities it sets.
     pub fn check_with(&self, doc: &Document, profile: &Profile) -> Checked {
-        let active: Vec<(&Rule, Severity)> = self
+        let active: Vec<(usize, &Rule, Severity)> = self
             .rules()
-            .filter_map(|r| profile.severity_of(r).map(|s| (r, s)))
+            .enumerate()
+            .filter_map(|(i, r)| profile.severity_of(r).map(|s| (i, r, s)))
             .collect();
-        let wanted = |name: &str| {
-            active
-                .iter()
-                .any(|(r, _)| r.scope.iter().any(|s| s.admits(name)))
+        // Which region lies within which, worked out once per pair on demand.
+        let n = doc.regions.len();
+        let within: Vec<OnceCell<bool>> = (0..n * n).map(|_| OnceCell::new()).collect();
+        let lies_within = |inner: usize, outer: usize| {
+            *within[inner * n + outer]
+                .get_or_init(|| doc.regions[inner].lies_within(&doc.regions[outer], &doc.source))
         };
+        // The regions each rule reads (indices into `doc.regions`).
+        let reads: Vec<Vec<usize>> = active
+            .iter()
+            .map(|&(i, rule, _)| {
+                let admitted: Vec<usize> = (0..n)
+                    .filter(|&k| rule.scope.iter().any(|s| s.admits(&doc.regions[k].name)))
+                    .collect();
+                // Counting is over the text, so a region inside another is
+                // never read twice for `at_most`; elsewhere it is skipped
+                // only where that cannot change a finding.
+                let counts = matches!(
+                    rule.kind,
+                    RuleKind::Forbid {
+                        at_most: Some(_),
+                        ..
+                    }
+                );
+                if !(counts || self.shortcuts && self.reads_once[i]) {
+                    return admitted;
+                }
+                admitted
+                    .iter()
+                    .copied()
+                    .filter(|&k| {
+                        !admitted
+                            .iter()
+                            .any(|&o| o != k && lies_within(k, o) && (o < k || !lies_within(o, k)))
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut wanted = vec![false; n];
+        for &k in reads.iter().flatten() {
+            wanted[k] = true;
+        }
         let publisher = profile.publisher.as_deref();
-        let regions: Vec<RegionEval<'_>> = doc
+        let regions: Vec<Option<RegionEval<'_>>> = doc
             .regions
             .iter()
-            .filter(|r| wanted(&r.name))
-            .map(|r| self.prepare(&r.name, r.fold(&doc.source), &doc.regions, publisher))
+            .zip(&wanted)
+            .map(|(r, &wanted)| {
+                wanted.then(|| self.prepare(&r.name, r.fold(&doc.source), &doc.regions, publisher))
+            })
             .collect();
         // SAFETY of lifetimes: region names borrow `doc`, caps borrow `self`;
         // both outlive this call.
         let mut out = Vec::new();
-        for &(rule, severity) in &active {
-            let scoped: Vec<&RegionEval<'_>> = regions
-                .iter()
-                .filter(|r| rule.scope.iter().any(|s| s.admits(r.name)))
-                .collect();
+        for (&(_, rule, severity), read) in active.iter().zip(&reads) {
+            let scoped: Vec<&RegionEval<'_>> =
+                read.iter().filter_map(|&k| regions[k].as_ref()).collect();
             if let Some(when) = rule.when
                 && scoped.iter().all(|r| self.eval(r, when).is_empty())
             {
@@ -162,10 +202,16 @@ impl Engine {
     ) -> RegionEval<'e> {
         let text = folded.text();
         let mut phrase_hits: Vec<Vec<Hit<'e>>> = vec![Vec::new(); self.nodes.len()];
+        let mut gates_seen = vec![false; self.gated.len()];
         if let Some(ac) = &self.automaton {
             for m in ac.find_overlapping_iter(text) {
                 let p = m.pattern().as_usize();
-                if !self.on_boundaries(text, m.start(), m.end(), p) {
+                for &slot in &self.pattern_gates[p] {
+                    gates_seen[slot] = true;
+                }
+                if self.pattern_owners[p].is_empty()
+                    || !self.on_boundaries(text, m.start(), m.end(), p)
+                {
                     continue;
                 }
                 for &owner in &self.pattern_owners[p] {
@@ -184,6 +230,7 @@ impl Engine {
             publisher,
             phrase_hits,
             regex_hits: OnceCell::new(),
+            gates_seen,
             contacts: OnceCell::new(),
             cache,
         }
@@ -197,19 +244,20 @@ impl Engine {
     /// contacts near some anchor) those in windows around the anchors' hits.
     fn find_contacts<'e>(&'e self, region: &RegionEval<'e>) -> Vec<Contact> {
         let text = region.folded.text();
-        let Some(anchors) = &self.contact_anchors else {
+        let Some(anchors) = self.contact_anchors.as_ref().filter(|_| self.shortcuts) else {
             return contact::find_contacts(text);
         };
-        // A character is at most 4 bytes; the margin keeps a contact that a
-        // window edge cuts far beyond any anchor's reach, so it can be dropped.
+        // A contact is near an anchor when the characters between them are
+        // at most `within`; the margin lets such a contact run on past that
+        // reach without being cut by the window's edge (one that is cut lies
+        // beyond every anchor's reach and is dropped below).
         const MARGIN: usize = 512;
         let mut windows: Vec<Range<usize>> = Vec::new();
         for &(anchor, within) in anchors {
             for hit in self.eval(region, anchor).iter() {
-                let reach = within.saturating_mul(4) + MARGIN;
-                windows.push(
-                    hit.range.start.saturating_sub(reach)..(hit.range.end + reach).min(text.len()),
-                );
+                let start = chars_back(text, hit.range.start, within).saturating_sub(MARGIN);
+                let end = (chars_forward(text, hit.range.end, within) + MARGIN).min(text.len());
+                windows.push(start..end);
             }
         }
         windows.sort_by_key(|w| w.start);
@@ -257,6 +305,9 @@ impl Engine {
             Node::Regex { re, .. } => {
                 let slot =
                     self.regex_slot[node].unwrap_or_else(|| unreachable!("every regex has a slot"));
+                if self.shortcuts && self.gated[slot] && !region.gates_seen[slot] {
+                    return Vec::new();
+                }
                 if let Some(set) = &self.regex_set {
                     let possible = region.regex_hits.get_or_init(|| {
                         let mut hits = vec![false; set.len()];
@@ -672,6 +723,26 @@ fn regex_hits<'e>(re: &'e regex::Regex, text: &str) -> Vec<Hit<'e>> {
 }
 
 /// The closest hit of `candidates` to `anchor`, within `within` characters on `side`.
+/// The offset `n` characters before `pos` (or 0).
+fn chars_back(text: &str, pos: usize, n: usize) -> usize {
+    if n == 0 {
+        return pos;
+    }
+    text[..pos]
+        .char_indices()
+        .rev()
+        .nth(n - 1)
+        .map_or(0, |(i, _)| i)
+}
+
+/// The offset `n` characters after `pos` (or the end).
+fn chars_forward(text: &str, pos: usize, n: usize) -> usize {
+    text[pos..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| pos + i)
+}
+
 fn nearest<'h, 'e>(
     text: &str,
     anchor: &Range<usize>,

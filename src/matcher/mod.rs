@@ -5,15 +5,18 @@
 //! another rule has "all rights reserved"), and all regexes into one
 //! `RegexSet` that says which regexes can match a region at all. A region is
 //! then searched once by each; rules are evaluated on those hits (`eval`).
+//! The automaton also carries each regex's gate literals (`gate`): a regex
+//! runs only in regions where one of them was seen.
 
 pub mod contact;
 mod eval;
+mod gate;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{RegexSet, RegexSetBuilder};
 use std::collections::HashMap;
 
-use crate::pack::{Node, NodeId, Pack, Per, Rule, RuleKind};
+use crate::pack::{Node, NodeId, Pack, Per, Position, Rule, RuleKind};
 
 pub use eval::{Checked, Profile, quote as quote_text};
 
@@ -31,10 +34,23 @@ const REGEX_SET_MIN: usize = 64;
 pub struct Engine {
     packs: Vec<Pack>,
     nodes: Vec<Node>,
-    /// One automaton over every distinct phrase; `None` when no pack has phrases.
+    /// One automaton over every distinct phrase and gate literal; `None`
+    /// when there are neither.
     automaton: Option<AhoCorasick>,
     /// For each automaton pattern: the phrase nodes that list it.
     pattern_owners: Vec<Vec<NodeId>>,
+    /// For each automaton pattern: the regex slots it is a gate literal of.
+    pattern_gates: Vec<Vec<usize>>,
+    /// For each regex slot: whether it has a gate (runs only where one of
+    /// its literals was seen).
+    gated: Vec<bool>,
+    /// For each rule (in [`Engine::rules`] order): whether it gives the same
+    /// findings when a region lying inside another region of its scope (a
+    /// plain file's footer inside its body) is not read again.
+    reads_once: Vec<bool>,
+    /// `false` turns off every shortcut that must not change a result (gates,
+    /// contact windows, footer reuse), so tests can compare both ways.
+    shortcuts: bool,
     /// For each automaton pattern: its boundary needs.
     pattern_edges: Vec<Edges>,
     regex_set: Option<RegexSet>,
@@ -105,37 +121,59 @@ impl Engine {
             }
         }
 
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        let mut patterns: Vec<&str> = Vec::new();
-        let mut pattern_owners: Vec<Vec<NodeId>> = Vec::new();
+        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut pattern_id = |literal: &[u8]| {
+            *index.entry(literal.to_vec()).or_insert_with(|| {
+                patterns.push(literal.to_vec());
+                patterns.len() - 1
+            })
+        };
+        // (pattern, phrase node) and (pattern, regex slot) pairs.
+        let mut owned: Vec<(usize, NodeId)> = Vec::new();
+        let mut gates: Vec<(usize, usize)> = Vec::new();
         let mut regex_patterns = Vec::new();
         let mut regex_slot = vec![None; nodes.len()];
+        let mut gated = Vec::new();
         for (id, node) in nodes.iter().enumerate() {
             match node {
                 Node::Phrases(list) => {
                     for phrase in list {
-                        let p = *index.entry(phrase.as_str()).or_insert_with(|| {
-                            patterns.push(phrase.as_str());
-                            pattern_owners.push(Vec::new());
-                            patterns.len() - 1
-                        });
-                        pattern_owners[p].push(id);
+                        owned.push((pattern_id(phrase.as_bytes()), id));
                     }
                 }
                 Node::Regex { pattern, .. } => {
-                    regex_slot[id] = Some(regex_patterns.len());
+                    let slot = regex_patterns.len();
+                    regex_slot[id] = Some(slot);
                     regex_patterns.push(pattern.as_str());
+                    let literals = gate::required_literals(pattern);
+                    gated.push(literals.is_some());
+                    for literal in literals.into_iter().flatten() {
+                        gates.push((pattern_id(&literal), slot));
+                    }
                 }
                 _ => {}
             }
         }
-        let pattern_edges = patterns.iter().map(|p| edges(p)).collect();
+        let mut pattern_owners = vec![Vec::new(); patterns.len()];
+        for (p, id) in owned {
+            pattern_owners[p].push(id);
+        }
+        let mut pattern_gates = vec![Vec::new(); patterns.len()];
+        for (p, slot) in gates {
+            pattern_gates[p].push(slot);
+        }
+        let pattern_edges = patterns
+            .iter()
+            .map(|p| edges(std::str::from_utf8(p).unwrap_or_default()))
+            .collect();
         let automaton = if patterns.is_empty() {
             None
         } else {
             Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&patterns)
                     .map_err(|e| {
                         crate::Error::Usage(format!("cannot build the phrase automaton: {e}"))
@@ -157,16 +195,35 @@ impl Engine {
             )
         };
         let contact_anchors = contact_anchors(&nodes, packs.iter().flat_map(|p| p.rules.iter()));
+        let reads_once = packs
+            .iter()
+            .flat_map(|p| p.rules.iter())
+            .map(|rule| reads_once(&nodes, rule))
+            .collect();
         Ok(Engine {
             contact_anchors,
             packs,
             nodes,
             automaton,
             pattern_owners,
+            pattern_gates,
+            gated,
+            reads_once,
+            shortcuts: true,
             pattern_edges,
             regex_set,
             regex_slot,
         })
+    }
+
+    /// The same engine with every shortcut that must not change a result
+    /// turned off: each regex searches whole regions, the contact finder
+    /// whole regions, and a region inside another is read on its own. For
+    /// tests that compare the two.
+    #[doc(hidden)]
+    pub fn without_shortcuts(mut self) -> Engine {
+        self.shortcuts = false;
+        self
     }
 
     /// Every distinct phrase in the automaton, folded, in first-seen order.
@@ -238,6 +295,44 @@ fn contact_anchors<'r>(
         }
     }
     (!whole && !anchors.is_empty()).then_some(anchors)
+}
+
+/// See [`Engine::reads_once`]: true unless a matcher can tell where a region
+/// starts or ends (`in:`, `position: start`, a regex anchor), finds an
+/// absence (`not`, `not_near`), or the rule asks each region for a match of
+/// its own. Those matchers and rules see the regions as written.
+fn reads_once(nodes: &[Node], rule: &Rule) -> bool {
+    let mut stack: Vec<NodeId> = rule.when.into_iter().collect();
+    match rule.kind {
+        RuleKind::Require {
+            per: Per::Region, ..
+        } => return false,
+        RuleKind::Require { node, .. } | RuleKind::Forbid { node, .. } => stack.push(node),
+        RuleKind::Around {
+            anchor, require, ..
+        } => stack.extend([anchor, require]),
+    }
+    let mut seen = vec![false; nodes.len()];
+    while let Some(id) = stack.pop() {
+        if std::mem::replace(&mut seen[id], true) {
+            continue;
+        }
+        match &nodes[id] {
+            Node::Not(_)
+            | Node::Near { negate: true, .. }
+            | Node::In { .. }
+            | Node::At {
+                position: Position::Start,
+                ..
+            } => return false,
+            Node::Regex { pattern, .. } if gate::anchored(pattern) => return false,
+            Node::Any(ids) | Node::All(ids) => stack.extend(ids),
+            Node::Near { a, b, .. } => stack.extend([*a, *b]),
+            Node::Repeated(id) | Node::At { node: id, .. } => stack.push(*id),
+            Node::Phrases(_) | Node::Regex { .. } | Node::Contact { .. } | Node::Publisher(_) => {}
+        }
+    }
+    true
 }
 
 fn rebase(node: Node, offset: usize) -> Node {

@@ -10,6 +10,7 @@ mod builtin;
 mod compile;
 pub mod examples;
 mod pattern;
+pub(crate) use pattern::NEST_LIMIT;
 mod raw;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
