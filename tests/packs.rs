@@ -314,6 +314,12 @@ rules:
     message: "«{match}» is one of {count}"
     forbid: { phrases: [read more] }
     at_most: 2
+  - id: at-most-anywhere
+    severity: warning
+    scope: all
+    message: "«{match}» is one of {count}"
+    forbid: { phrases: [all rights reserved] }
+    at_most: 1
   - id: per-region
     severity: warning
     scope: caption
@@ -398,6 +404,28 @@ fn at_most_reports_only_the_matches_after_the_allowed_ones() {
         ),
         ["READ MORE | «READ MORE» is one of 3"]
     );
+}
+
+#[test]
+fn at_most_counts_a_footer_notice_once_though_body_and_footer_both_hold_it() {
+    let none = Profile::default();
+    let once = "Headline\n\nFirst paragraph.\n\nSecond.\n\nThird.\n\n© 2026 Citynews. All rights reserved.\n";
+    for kind in [Kind::Text, Kind::Markdown] {
+        assert!(
+            feature("at-most-anywhere", kind, once, &none).is_empty(),
+            "{kind:?}"
+        );
+    }
+    let twice = "Headline\n\nAll rights reserved by the source.\n\nSecond.\n\nThird.\n\n© 2026 Citynews. All rights reserved.\n";
+    for kind in [Kind::Text, Kind::Markdown] {
+        assert_eq!(
+            feature("at-most-anywhere", kind, twice, &none),
+            ["All rights reserved | «All rights reserved» is one of 2"],
+            "{kind:?}"
+        );
+    }
+    let html = "<article><p>First paragraph.</p><footer><p>© 2026 Citynews. All rights reserved.</p></footer></article>";
+    assert!(feature("at-most-anywhere", Kind::Html, html, &none).is_empty());
 }
 
 #[test]
@@ -656,4 +684,43 @@ fn newsroom_other_packs() {
         seen += 1;
     }
     assert_eq!(seen, 14);
+}
+
+/// The takedown contact must lie within 400 characters of the citation,
+/// counted as the text reads: diacritics and tatweel between the two do not
+/// count, and an Arabic or Hebrew letter is one character, not two bytes.
+/// The fast engine (which only looks for contacts in windows around the
+/// citations) and the exhaustive one must agree at every distance.
+#[test]
+fn the_27a_contact_reach_is_counted_in_characters() {
+    let fast = builtin_engine();
+    let exhaustive = builtin_engine().without_shortcuts();
+    let missing = |engine: &Engine, text: &str| {
+        let doc = from_source("a.txt", Kind::Text, text.to_string());
+        engine
+            .check(&doc)
+            .findings
+            .iter()
+            .any(|f| f.rule == "il-27a/contact-missing")
+    };
+    let citation = "وفقًا للمادة 27 أ من قانون حقوق التأليف والنشر 2007، ";
+    // With its space, each word reads as 4, 5 and 4 characters: the marks
+    // and the tatweel fold away.
+    let words = ["كَلِمَ ", "מילה ", "نصـّص "];
+    let mut switched = None;
+    for n in 60..=100 {
+        let filler: String = (0..n).map(|i| words[i % words.len()]).collect();
+        let text = format!("{citation}{filler}info@citynews.co.il\n");
+        let got = missing(&fast, &text);
+        assert_eq!(got, missing(&exhaustive, &text), "{n} words");
+        match switched {
+            None if got => switched = Some(n),
+            Some(_) => assert!(got, "{n} words: found again after being out of reach"),
+            None => {}
+        }
+    }
+    // The reach starts after "للمادة 27 أ": 35 characters to the filler.
+    // 84 words read as 28 × 13 = 364 characters (399 in all); the 85th adds
+    // four more.
+    assert_eq!(switched, Some(85));
 }

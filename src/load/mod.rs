@@ -85,15 +85,19 @@ impl Region {
     /// text that a paragraph break opens and closes, as a plain file's
     /// footer is to its body.
     pub fn lies_within(&self, outer: &Region, source: &str) -> bool {
+        // A paragraph break, or nothing but white space up to the edge of
+        // the file.
         let blank_before = |at: usize| {
             let s = source[..at].trim_end_matches([' ', '\t', '\r']);
-            s.strip_suffix('\n')
-                .is_some_and(|s| s.trim_end_matches([' ', '\t', '\r']).ends_with('\n'))
+            s.trim().is_empty()
+                || s.strip_suffix('\n')
+                    .is_some_and(|s| s.trim_end_matches([' ', '\t', '\r']).ends_with('\n'))
         };
         let blank_after = |at: usize| {
             let s = source[at..].trim_start_matches([' ', '\t', '\r']);
-            s.strip_prefix('\n')
-                .is_some_and(|s| s.trim_start_matches([' ', '\t', '\r']).starts_with('\n'))
+            s.trim().is_empty()
+                || s.strip_prefix('\n')
+                    .is_some_and(|s| s.trim_start_matches([' ', '\t', '\r']).starts_with('\n'))
         };
         let exact = |s: &Segment| s.text.is_none() && s.src.end <= source.len();
         if self.segments.is_empty() || !self.segments.iter().all(exact) {

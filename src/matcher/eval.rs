@@ -155,8 +155,8 @@ impl Engine {
                 wanted.then(|| self.prepare(&r.name, r.fold(&doc.source), &doc.regions, publisher))
             })
             .collect();
-        // SAFETY of lifetimes: region names borrow `doc`, caps borrow `self`;
-        // both outlive this call.
+        // Region names borrow `doc` and captures borrow `self`; both outlive
+        // this call.
         let mut out = Vec::new();
         for (&(_, rule, severity), read) in active.iter().zip(&reads) {
             let scoped: Vec<&RegionEval<'_>> =
@@ -270,14 +270,17 @@ impl Engine {
         }
         let mut out = Vec::new();
         for w in merged {
-            let mut start = w.start;
-            while !text.is_char_boundary(start) {
-                start -= 1;
-            }
-            let mut end = w.end;
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
+            // Widened to white space, so that an address or URL longer than
+            // the margin is read whole.
+            let bytes = text.as_bytes();
+            let start = bytes[..w.start]
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+                .map_or(0, |i| i + 1);
+            let end = bytes[w.end..]
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .map_or(text.len(), |i| w.end + i);
             for mut c in contact::find_contacts(&text[start..end]) {
                 // A candidate touching a cut edge may be truncated; it lies
                 // beyond every anchor's reach anyway.
@@ -722,7 +725,6 @@ fn regex_hits<'e>(re: &'e regex::Regex, text: &str) -> Vec<Hit<'e>> {
         .collect()
 }
 
-/// The closest hit of `candidates` to `anchor`, within `within` characters on `side`.
 /// The offset `n` characters before `pos` (or 0).
 fn chars_back(text: &str, pos: usize, n: usize) -> usize {
     if n == 0 {
@@ -743,6 +745,7 @@ fn chars_forward(text: &str, pos: usize, n: usize) -> usize {
         .map_or(text.len(), |(i, _)| pos + i)
 }
 
+/// The closest hit of `candidates` to `anchor`, within `within` characters on `side`.
 fn nearest<'h, 'e>(
     text: &str,
     anchor: &Range<usize>,
