@@ -11,15 +11,17 @@
 
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
-/// Literals shorter than this are too common to be worth a gate.
-const MIN_LEN: usize = 2;
+/// Literals of fewer characters than this are too common to be worth a gate:
+/// a single Arabic or Hebrew letter (two bytes) turns up every few bytes.
+const MIN_CHARS: usize = 2;
 /// A gate with more literals than this costs the automaton more than it saves.
 const MAX_LITERALS: usize = 128;
 /// A class with more characters than this is no literal.
 const MAX_CLASS: usize = 8;
 
 /// Literals at least one of which occurs in every match of `pattern`, when
-/// such a set exists with every literal at least [`MIN_LEN`] bytes long.
+/// such a set exists with every literal at least [`MIN_CHARS`] characters
+/// long.
 pub(super) fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     let hir = regex_syntax::ParserBuilder::new()
         .nest_limit(crate::pack::NEST_LIMIT)
@@ -103,7 +105,15 @@ fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         }
         HirKind::Empty | HirKind::Look(_) | HirKind::Repetition(_) => return None,
     };
-    set.iter().all(|l| l.len() >= MIN_LEN).then_some(set)
+    set.iter().all(|l| long_enough(l)).then_some(set)
+}
+
+/// At least [`MIN_CHARS`] characters (bytes, when it is not UTF-8).
+fn long_enough(literal: &[u8]) -> bool {
+    match std::str::from_utf8(literal) {
+        Ok(s) => s.chars().nth(MIN_CHARS - 1).is_some(),
+        Err(_) => literal.len() >= MIN_CHARS,
+    }
 }
 
 /// The characters (or bytes) of a small class, each a literal.
@@ -192,11 +202,10 @@ mod tests {
     fn short_or_large_classes_give_nothing() {
         assert_eq!(strings(r"[ab]"), None);
         assert_eq!(strings(r"\p{L}+"), None);
-        // Two-byte letters are long enough.
-        assert_eq!(
-            strings(r"[وف]"),
-            Some(vec!["ف".to_string(), "و".to_string()])
-        );
+        // A letter is a letter, however many bytes it takes.
+        assert_eq!(strings(r"[وف]"), None);
+        assert_eq!(strings(r"ا\.?ف"), None);
+        assert_eq!(strings(r"פי|רויטרס"), Some(vec!["פי".to_string(), "רויטרס".to_string()]));
     }
 
     #[test]
