@@ -84,16 +84,10 @@ pub fn decode(bytes: &[u8], declared: Option<&str>, tld: Option<&str>) -> Decode
         }
         return with(encoding, bytes, bom);
     }
-    if let Some(encoding) = declared.and_then(|l| Encoding::for_label(l.trim().as_bytes())) {
-        // A page that declares UTF-16 in ASCII cannot be UTF-16; browsers read it as UTF-8.
-        let encoding = if encoding == UTF_16LE || encoding == UTF_16BE {
-            UTF_8
-        } else {
-            encoding
-        };
-        if encoding != UTF_8 {
-            return with(encoding, bytes, 0);
-        }
+    if let Some(encoding) = declared_encoding(declared)
+        && encoding != UTF_8
+    {
+        return with(encoding, bytes, 0);
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => return exact_utf8(text),
@@ -105,6 +99,35 @@ pub fn decode(bytes: &[u8], declared: Option<&str>, tld: Option<&str>) -> Decode
     let tld = tld.filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_lowercase()));
     let encoding = detector.guess(tld.map(str::as_bytes), chardetng::Utf8Detection::Allow);
     with(encoding, bytes, 0)
+}
+
+/// [`decode`], taking the bytes: valid UTF-8 (the common case) becomes the
+/// text without a copy.
+pub fn decode_owned(bytes: Vec<u8>, declared: Option<&str>, tld: Option<&str>) -> Decoded {
+    let utf8_bom = Encoding::for_bom(&bytes).is_none_or(|(encoding, _)| encoding == UTF_8);
+    if !utf8_bom || declared_encoding(declared).is_some_and(|e| e != UTF_8) {
+        return decode(&bytes, declared, tld);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            text,
+            encoding: UTF_8,
+            origin: Origin::Same,
+            replaced: false,
+        },
+        Err(e) => decode(e.as_bytes(), declared, tld),
+    }
+}
+
+/// The encoding a declared charset label names. A page that declares UTF-16
+/// in ASCII cannot be UTF-16; browsers read it as UTF-8.
+fn declared_encoding(declared: Option<&str>) -> Option<&'static Encoding> {
+    let encoding = Encoding::for_label(declared?.trim().as_bytes())?;
+    Some(if encoding == UTF_16LE || encoding == UTF_16BE {
+        UTF_8
+    } else {
+        encoding
+    })
 }
 
 /// UTF-8, a BOM kept as U+FEFF so offsets stay equal; invalid bytes replaced.
@@ -291,5 +314,34 @@ mod tests {
         assert!(matches!(&d.origin, Origin::Counted { marks, .. } if marks.len() > 10));
         let at = d.text.rfind("info@").unwrap();
         assert_eq!(&bytes[d.origin.range(&d.text, &(at..at + 5))], b"info@");
+    }
+
+    #[test]
+    fn taking_the_bytes_decodes_as_borrowing_them() {
+        let mut stray = HEBREW.repeat(20).into_bytes();
+        stray.insert(10, 0xFF);
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(ARABIC.encode_utf16().flat_map(u16::to_le_bytes));
+        let cases: Vec<(Vec<u8>, Option<&str>)> = vec![
+            (ARABIC.as_bytes().to_vec(), None),
+            (format!("\u{feff}{HEBREW}").into_bytes(), None),
+            (stray, None),
+            (encode(WINDOWS_1256, ARABIC), None),
+            (encode(ISO_8859_8, HEBREW), Some("iso-8859-8")),
+            (HEBREW.as_bytes().to_vec(), Some("utf-16le")),
+            (b"plain ascii".to_vec(), Some("windows-1255")),
+            (le, Some("utf-8")),
+        ];
+        for (bytes, declared) in cases {
+            let borrowed = decode(&bytes, declared, None);
+            let owned = decode_owned(bytes, declared, None);
+            assert_eq!(owned.text, borrowed.text);
+            assert_eq!(owned.encoding, borrowed.encoding);
+            assert_eq!(owned.replaced, borrowed.replaced);
+            assert_eq!(
+                format!("{:?}", owned.origin),
+                format!("{:?}", borrowed.origin)
+            );
+        }
     }
 }

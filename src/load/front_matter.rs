@@ -54,8 +54,11 @@ pub(super) fn split(source: &str) -> Option<Block> {
     None
 }
 
-/// The block's fields as regions, or (message, span in the source) when it does not parse.
-pub(super) fn fields(source: &str, block: &Block) -> Result<Vec<Region>, (String, Range<usize>)> {
+/// Why a block does not parse: a message and its span in the source.
+type ParseError = (String, Range<usize>);
+
+/// The block's fields as regions, or the error when it does not parse.
+pub(super) fn fields(source: &str, block: &Block) -> Result<Vec<Region>, ParseError> {
     let text = &source[block.content.clone()];
     let base = block.content.start;
     let mut values: Vec<(String, Value)> = Vec::new();
@@ -64,24 +67,10 @@ pub(super) fn fields(source: &str, block: &Block) -> Result<Vec<Region>, (String
             if text.trim().is_empty() {
                 return Ok(Vec::new());
             }
-            let map: BTreeMap<String, Spanned<serde_json::Value>> = crate::yaml::parse(text)
-                .map_err(|e| {
-                    (
-                        e.message,
-                        e.span
-                            .map_or(block.content.clone(), |s| base + s.start..base + s.end),
-                    )
-                })?;
-            for (key, v) in map {
-                let span = crate::yaml::span_of(&v).map(|s| base + s.start..base + s.end);
-                values.push((
-                    key,
-                    Value {
-                        json: v.value,
-                        span,
-                    },
-                ));
-            }
+            values = match simple_yaml(text, base) {
+                Some(simple) => simple,
+                None => full_yaml(text, base, block)?,
+            };
         }
         Format::Toml => {
             let map: BTreeMap<String, toml::Spanned<toml::Value>> =
@@ -104,6 +93,11 @@ pub(super) fn fields(source: &str, block: &Block) -> Result<Vec<Region>, (String
             }
         }
     }
+    Ok(regions_of(source, block, values))
+}
+
+/// The regions of a block's top-level values.
+fn regions_of(source: &str, block: &Block, values: Vec<(String, Value)>) -> Vec<Region> {
     let mut regions = Vec::new();
     for (key, value) in values {
         // `clearance: { ignore: [...] }` suppresses rules file-wide; it is kept
@@ -173,7 +167,101 @@ pub(super) fn fields(source: &str, block: &Block) -> Result<Vec<Region>, (String
         }
         regions.push(Region::new(key, segments));
     }
-    Ok(regions)
+    regions
+}
+
+/// A block of plain `key: value` lines, the common case, read without the
+/// YAML parser (which costs more than the rest of loading such a file).
+/// Each value is a quoted string without escapes or a plain scalar that
+/// starts with a letter and cannot be read as anything but a string; a
+/// comment, a blank line or a repeated key is all that may come besides.
+/// Anything else is `None`, and goes to the parser.
+fn simple_yaml(text: &str, base: usize) -> Option<Vec<(String, Value)>> {
+    let mut values: Vec<(String, Value)> = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if body.contains('\t') {
+            return None;
+        }
+        if body.trim_start_matches(' ').is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let (key, rest) = body.split_once(':')?;
+        let value = rest.strip_prefix(' ')?.trim_matches(' ');
+        let simple_key = key
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !simple_key || values.iter().any(|(k, _)| k == key) {
+            return None;
+        }
+        let content = simple_scalar(value)?;
+        let offset = start + key.len() + 1 + (rest.len() - rest.trim_start_matches(' ').len());
+        values.push((
+            key.to_string(),
+            Value {
+                json: serde_json::Value::String(content.to_string()),
+                span: Some(base + offset..base + offset + value.len()),
+            },
+        ));
+    }
+    values.sort_by(|a, b| a.0.cmp(&b.0));
+    Some(values)
+}
+
+/// The string a scalar stands for, when it is certainly a string and is
+/// written without escapes.
+fn simple_scalar(value: &str) -> Option<&str> {
+    for quote in ['"', '\''] {
+        if let Some(rest) = value.strip_prefix(quote) {
+            let inner = rest.strip_suffix(quote)?;
+            let plain = !inner.is_empty() && !inner.contains(quote) && !inner.contains('\\');
+            return plain.then_some(inner);
+        }
+    }
+    const NOT_STRINGS: [&str; 12] = [
+        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf", "infinity",
+    ];
+    let plain = value.chars().next().is_some_and(char::is_alphabetic)
+        && !value.contains(" #")
+        && !value.contains(": ")
+        && !value.ends_with(':')
+        && !NOT_STRINGS.iter().any(|w| value.eq_ignore_ascii_case(w));
+    plain.then_some(value)
+}
+
+/// Any YAML block, through the YAML parser.
+fn full_yaml(
+    text: &str,
+    base: usize,
+    block: &Block,
+) -> Result<Vec<(String, Value)>, ParseError> {
+    let mut values = Vec::new();
+    let map: BTreeMap<String, Spanned<serde_json::Value>> =
+        crate::yaml::parse(text).map_err(|e| {
+            (
+                e.message,
+                e.span
+                    .map_or(block.content.clone(), |s| base + s.start..base + s.end),
+            )
+        })?;
+    for (key, v) in map {
+        let span = crate::yaml::span_of(&v).map(|s| base + s.start..base + s.end);
+        values.push((
+            key,
+            Value {
+                json: v.value,
+                span,
+            },
+        ));
+    }
+    Ok(values)
 }
 
 struct Value {
@@ -190,5 +278,76 @@ fn toml_to_json(v: toml::Value) -> serde_json::Value {
             serde_json::Value::Array(items.into_iter().map(toml_to_json).collect())
         }
         _ => serde_json::Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn describe(source: &str, block: &Block, values: Vec<(String, Value)>) -> Vec<String> {
+        regions_of(source, block, values)
+            .iter()
+            .map(|r| {
+                let parts: Vec<String> = r
+                    .segments
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{:?}={:?}",
+                            s.src,
+                            s.text.as_deref().unwrap_or(&source[s.src.clone()])
+                        )
+                    })
+                    .collect();
+                format!("{} {}", r.name, parts.join(" | "))
+            })
+            .collect()
+    }
+
+    /// Every block the fast path takes gives the parser's regions; every
+    /// block it should not take, it leaves to the parser.
+    #[test]
+    fn simple_blocks_read_as_the_parser_reads_them() {
+        let taken = [
+            "title: \"תיקו בדרבי\"\nauthor: desk\n",
+            "title: مهرجان الربيع في الناصرة\nsource: 'Arab48'\n",
+            "# a comment\n\ntitle: Budget vote, the result\r\nauthor:   Dana Levi  \n",
+            "z: last\na: first\nmiddle_key: He said \"no\" and left\n",
+            "title: Don't stop\nurl: https://example.com/a:b\n",
+        ];
+        for text in taken {
+            let source = format!("---\n{text}---\nbody\n");
+            let block = split(&source).expect("a block");
+            let simple = simple_yaml(text, block.content.start).expect(text);
+            let full = full_yaml(text, block.content.start, &block).expect(text);
+            assert_eq!(
+                describe(&source, &block, simple),
+                describe(&source, &block, full),
+                "{text}"
+            );
+        }
+        let refused = [
+            "title: yes\n",
+            "title: No\n",
+            "count: 42\n",
+            "date: 2024-05-01\n",
+            "title: a # comment\n",
+            "title: Budget vote: the result\n",
+            "title: \"escaped \\\" quote\"\n",
+            "title: ''\n",
+            "title:\n  nested: x\n",
+            "tags: [a, b]\n",
+            "title: one\ntitle: two\n",
+            "title: wrapped\n  onto two lines\n",
+            "title:\tTab\n",
+            "clearance:\n  ignore: [wire]\n",
+            "title: null\n",
+            "title: ~\n",
+            "title: *anchor\n",
+        ];
+        for text in refused {
+            assert!(simple_yaml(text, 0).is_none(), "{text:?}");
+        }
     }
 }

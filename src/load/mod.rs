@@ -191,14 +191,16 @@ pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, 
     let kind = Kind::of(path).ok_or_else(|| {
         problem("unsupported file type (Clearance reads .txt, .md, .markdown, .html, .htm, .jsonl and .ndjson)".to_string())
     })?;
-    let meta = std::fs::metadata(path).map_err(|e| problem(format!("cannot read: {e}")))?;
-    if meta.len() > max_size {
+    let cannot = |e: std::io::Error| problem(format!("cannot read: {e}"));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    let len = file.metadata().map_err(cannot)?.len();
+    if len > max_size {
         return Err(problem(format!(
-            "file is {} bytes, over the {max_size}-byte limit; skipped",
-            meta.len()
+            "file is {len} bytes, over the {max_size}-byte limit; skipped"
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| problem(format!("cannot read: {e}")))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(cannot)?;
     let has_bom = encoding_rs::Encoding::for_bom(&bytes).is_some();
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF)];
     if !has_bom && memchr::memchr(0, sniff).is_some() {
@@ -206,16 +208,38 @@ pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, 
             "binary file (contains NUL bytes); skipped".to_string(),
         ));
     }
-    Ok(from_bytes(display, kind, &bytes))
+    Ok(from_vec(display, kind, bytes))
 }
 
 /// Decodes bytes already read (any encoding) into a document.
 pub fn from_bytes(display: &str, kind: Kind, bytes: &[u8]) -> Document {
-    let declared = match kind {
+    let declared = declared_charset(kind, bytes);
+    from_decoded(
+        display,
+        kind,
+        decode::decode(bytes, declared.as_deref(), None),
+    )
+}
+
+/// [`from_bytes`], taking the bytes (valid UTF-8 is not copied).
+pub fn from_vec(display: &str, kind: Kind, bytes: Vec<u8>) -> Document {
+    let declared = declared_charset(kind, &bytes);
+    from_decoded(
+        display,
+        kind,
+        decode::decode_owned(bytes, declared.as_deref(), None),
+    )
+}
+
+/// The charset an HTML page declares in its first kilobyte.
+fn declared_charset(kind: Kind, bytes: &[u8]) -> Option<String> {
+    match kind {
         Kind::Html => html::declared_charset(&bytes[..bytes.len().min(1024)]),
         _ => None,
-    };
-    let decoded = decode::decode(bytes, declared.as_deref(), None);
+    }
+}
+
+fn from_decoded(display: &str, kind: Kind, decoded: decode::Decoded) -> Document {
     let mut doc = from_source(display, kind, decoded.text);
     doc.origin = decoded.origin;
     doc.encoding = decoded.encoding.name();

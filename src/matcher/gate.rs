@@ -205,7 +205,10 @@ mod tests {
         // A letter is a letter, however many bytes it takes.
         assert_eq!(strings(r"[وف]"), None);
         assert_eq!(strings(r"ا\.?ف"), None);
-        assert_eq!(strings(r"פי|רויטרס"), Some(vec!["פי".to_string(), "רויטרס".to_string()]));
+        assert_eq!(
+            strings(r"פי|רויטרס"),
+            Some(vec!["פי".to_string(), "רויטרס".to_string()])
+        );
     }
 
     #[test]
