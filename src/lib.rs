@@ -98,25 +98,33 @@ pub fn load_packs(args: &PackArgs) -> Result<Vec<Pack>, Error> {
 
 /// Loads packs by built-in name or path, in order; a pack named twice is
 /// loaded once, but two different packs with one name are an error.
+///
+/// Each spec is loaded on its own thread: compiling the packs' regexes is
+/// most of a check's start-up, which is what a one-file check waits for.
 fn load_pack_specs<'a>(specs: impl IntoIterator<Item = &'a String>) -> Result<Vec<Pack>, Error> {
+    let mut unique: Vec<&String> = Vec::new();
+    for spec in specs {
+        if !unique.contains(&spec) {
+            unique.push(spec);
+        }
+    }
+    let loaded: Vec<Result<Vec<Pack>, Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = unique
+            .iter()
+            .map(|spec| scope.spawn(move || load_pack_spec(spec)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
     let mut packs: Vec<Pack> = Vec::new();
     let mut origins: Vec<String> = Vec::new();
-    for spec in specs {
-        let loaded = match Pack::builtin(spec) {
-            Some(pack) => vec![pack.map_err(Error::Pack)?],
-            None => {
-                let path = PathBuf::from(spec);
-                if !path.exists() {
-                    let names: Vec<&str> = pack::builtin_names().collect();
-                    return Err(Error::Usage(format!(
-                        "pack `{spec}`: no such file, and not a built-in pack (built-in: {})",
-                        names.join(", ")
-                    )));
-                }
-                Pack::load_path(&path)?
-            }
-        };
-        for pack in loaded {
+    for loaded in loaded {
+        for pack in loaded? {
             if let Some(i) = packs.iter().position(|p| p.name == pack.name) {
                 if origins[i] != pack.origin {
                     return Err(Error::Usage(format!(
@@ -131,6 +139,22 @@ fn load_pack_specs<'a>(specs: impl IntoIterator<Item = &'a String>) -> Result<Ve
         }
     }
     Ok(packs)
+}
+
+/// The packs one spec names: a built-in pack, a YAML file or a directory.
+fn load_pack_spec(spec: &str) -> Result<Vec<Pack>, Error> {
+    if let Some(pack) = Pack::builtin(spec) {
+        return Ok(vec![pack.map_err(Error::Pack)?]);
+    }
+    let path = PathBuf::from(spec);
+    if !path.exists() {
+        let names: Vec<&str> = pack::builtin_names().collect();
+        return Err(Error::Usage(format!(
+            "pack `{spec}`: no such file, and not a built-in pack (built-in: {})",
+            names.join(", ")
+        )));
+    }
+    Pack::load_path(&path)
 }
 
 /// The configuration for a check: `--config`, else clearance.yaml found

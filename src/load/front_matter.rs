@@ -237,11 +237,7 @@ fn simple_scalar(value: &str) -> Option<&str> {
 }
 
 /// Any YAML block, through the YAML parser.
-fn full_yaml(
-    text: &str,
-    base: usize,
-    block: &Block,
-) -> Result<Vec<(String, Value)>, ParseError> {
+fn full_yaml(text: &str, base: usize, block: &Block) -> Result<Vec<(String, Value)>, ParseError> {
     let mut values = Vec::new();
     let map: BTreeMap<String, Spanned<serde_json::Value>> =
         crate::yaml::parse(text).map_err(|e| {

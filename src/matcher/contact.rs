@@ -363,9 +363,8 @@ fn may_be_spaced(text: &str) -> bool {
 /// shares (`e-mail`, `email` and `mail` all hold `mail`; `[اإ]يميل`, `يميل`).
 /// (One SIMD substring search each is cheaper on a short window than an
 /// automaton over all five.)
-static EMAIL_LABELS: LazyLock<[memchr::memmem::Finder<'static>; 5]> = LazyLock::new(|| {
-    ["mail", "מייל", "דוא", "بريد", "يميل"].map(memchr::memmem::Finder::new)
-});
+static EMAIL_LABELS: LazyLock<[memchr::memmem::Finder<'static>; 5]> =
+    LazyLock::new(|| ["mail", "מייל", "דוא", "بريد", "يميل"].map(memchr::memmem::Finder::new));
 
 fn has_email_label(text: &str) -> bool {
     EMAIL_LABELS

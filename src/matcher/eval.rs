@@ -323,7 +323,7 @@ impl Engine {
                         return Vec::new();
                     }
                 }
-                regex_hits(re, text)
+                regex_hits(re.get(), text)
             }
             Node::Contact { kinds, broken } => region
                 .contacts
@@ -818,7 +818,10 @@ fn failing<'c>(
         .one_of
         .as_ref()
         .is_none_or(|vals| vals.iter().any(|v| v == value));
-    let ok_matches = check.matches.as_ref().is_none_or(|re| re.is_match(value));
+    let ok_matches = check
+        .matches
+        .as_ref()
+        .is_none_or(|re| re.get().is_match(value));
     let ok_domain = match &check.domain_in {
         None => true,
         Some(Value::Literal(list)) => in_domains(value, list.iter().map(String::as_str)),

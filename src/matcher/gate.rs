@@ -19,33 +19,29 @@ const MAX_LITERALS: usize = 128;
 /// A class with more characters than this is no literal.
 const MAX_CLASS: usize = 8;
 
-/// Literals at least one of which occurs in every match of `pattern`, when
-/// such a set exists with every literal at least [`MIN_CHARS`] characters
-/// long.
-pub(super) fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
-    let hir = regex_syntax::ParserBuilder::new()
+/// What a regex gate needs to know of `pattern`: literals at least one of
+/// which occurs in every match, when such a set exists with every literal
+/// at least [`MIN_CHARS`] characters long; and whether the pattern is
+/// anchored, looking for the start or end of the text (`^`, `$`, `\A`,
+/// `\z`) where a paragraph break would not do as well. A region that is a
+/// run of paragraphs inside a larger one starts and ends at paragraph
+/// breaks there, so `(?:^|\n)` and `(?:^|[^\p{L}])` match alike in both, but
+/// a bare `^` matches only at the region's own start. A pattern that does
+/// not parse has no literals and counts as anchored.
+pub(super) fn analyse(pattern: &str) -> (Option<Vec<Vec<u8>>>, bool) {
+    let parsed = regex_syntax::ParserBuilder::new()
         .nest_limit(crate::pack::NEST_LIMIT)
         .build()
-        .parse(pattern)
-        .ok()?;
-    let mut set = required(&hir)?;
-    set.sort();
-    set.dedup();
-    Some(set)
-}
-
-/// Whether `pattern` looks for the start or end of the text (`^`, `$`,
-/// `\A`, `\z`) where a paragraph break would not do as well. A region that
-/// is a run of paragraphs inside a larger one starts and ends at paragraph
-/// breaks there, so `(?:^|\n)` and `(?:^|[^\p{L}])` match alike in both,
-/// but a bare `^` matches only at the region's own start. A pattern that
-/// does not parse counts as anchored.
-pub(super) fn anchored(pattern: &str) -> bool {
-    regex_syntax::ParserBuilder::new()
-        .nest_limit(crate::pack::NEST_LIMIT)
-        .build()
-        .parse(pattern)
-        .map_or(true, |hir| bare_anchor(&hir))
+        .parse(pattern);
+    let Ok(hir) = parsed else {
+        return (None, true);
+    };
+    let literals = required(&hir).map(|mut set| {
+        set.sort();
+        set.dedup();
+        set
+    });
+    (literals, bare_anchor(&hir))
 }
 
 fn is_edge(hir: &Hir) -> bool {
@@ -154,6 +150,14 @@ fn score(set: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+        analyse(pattern).0
+    }
+
+    fn anchored(pattern: &str) -> bool {
+        analyse(pattern).1
+    }
 
     fn strings(pattern: &str) -> Option<Vec<String>> {
         required_literals(pattern).map(|set| {

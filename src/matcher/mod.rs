@@ -134,6 +134,8 @@ impl Engine {
         let mut gates: Vec<(usize, usize)> = Vec::new();
         let mut regex_patterns = Vec::new();
         let mut regex_slot = vec![None; nodes.len()];
+        // Per node: a regex that looks for the text's own start or end.
+        let mut anchored = vec![false; nodes.len()];
         let mut gated = Vec::new();
         for (id, node) in nodes.iter().enumerate() {
             match node {
@@ -142,11 +144,13 @@ impl Engine {
                         owned.push((pattern_id(phrase.as_bytes()), id));
                     }
                 }
-                Node::Regex { pattern, .. } => {
+                Node::Regex { re } => {
+                    let pattern = re.as_str();
                     let slot = regex_patterns.len();
                     regex_slot[id] = Some(slot);
-                    regex_patterns.push(pattern.as_str());
-                    let literals = gate::required_literals(pattern);
+                    regex_patterns.push(pattern);
+                    let (literals, is_anchored) = gate::analyse(pattern);
+                    anchored[id] = is_anchored;
                     gated.push(literals.is_some());
                     for literal in literals.into_iter().flatten() {
                         gates.push((pattern_id(&literal), slot));
@@ -198,7 +202,7 @@ impl Engine {
         let reads_once = packs
             .iter()
             .flat_map(|p| p.rules.iter())
-            .map(|rule| reads_once(&nodes, rule))
+            .map(|rule| reads_once(&nodes, &anchored, rule))
             .collect();
         Ok(Engine {
             contact_anchors,
@@ -301,7 +305,7 @@ fn contact_anchors<'r>(
 /// starts or ends (`in:`, `position: start`, a regex anchor), finds an
 /// absence (`not`, `not_near`), or the rule asks each region for a match of
 /// its own. Those matchers and rules see the regions as written.
-fn reads_once(nodes: &[Node], rule: &Rule) -> bool {
+fn reads_once(nodes: &[Node], anchored: &[bool], rule: &Rule) -> bool {
     let mut stack: Vec<NodeId> = rule.when.into_iter().collect();
     match rule.kind {
         RuleKind::Require {
@@ -325,7 +329,7 @@ fn reads_once(nodes: &[Node], rule: &Rule) -> bool {
                 position: Position::Start,
                 ..
             } => return false,
-            Node::Regex { pattern, .. } if gate::anchored(pattern) => return false,
+            Node::Regex { .. } if anchored[id] => return false,
             Node::Any(ids) | Node::All(ids) => stack.extend(ids),
             Node::Near { a, b, .. } => stack.extend([*a, *b]),
             Node::Repeated(id) | Node::At { node: id, .. } => stack.push(*id),

@@ -2,12 +2,12 @@
 //! here, once, with a span into the YAML.
 
 use miette::{NamedSource, SourceSpan};
-use regex::{Regex, RegexBuilder};
 use serde_saphyr::Spanned;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
-use super::pattern::{MAX_PATTERN_LEN, NEST_LIMIT, fold_pattern};
+use super::deferred::{self, PackRegex};
+use super::pattern::{MAX_PATTERN_LEN, fold_pattern};
 use super::raw::{RawCheck, RawMatcher, RawPack, RawRule, StringOrList};
 use super::{
     Check, ContactKinds, Examples, Field, Node, NodeId, Pack, PackError, Rule, RuleKind, Scope,
@@ -16,8 +16,6 @@ use super::{
 use crate::normalize::fold_str;
 use crate::yaml::{self, span_of};
 
-/// Compiled size allowed for one pack regex.
-const REGEX_SIZE_LIMIT: usize = 4 << 20;
 /// Most regexes one pack may hold.
 const MAX_REGEXES: usize = 512;
 /// Placeholders every message may use.
@@ -74,7 +72,9 @@ impl Errors<'_> {
     }
 }
 
-pub(super) fn compile(origin: &str, text: &str) -> Result<Pack> {
+/// Compiles a pack; with `defer`, its regexes are only parsed now and
+/// compiled on first use (for the built-in packs).
+pub(super) fn compile(origin: &str, text: &str, defer: bool) -> Result<Pack> {
     let errors = Errors { origin, text };
     let raw: RawPack = yaml::parse(text).map_err(|e| errors.at(e.span, e.message, "here"))?;
     let name = raw.pack.value.trim().to_string();
@@ -93,6 +93,7 @@ pub(super) fn compile(origin: &str, text: &str) -> Result<Pack> {
         defined: HashMap::new(),
         in_progress: Vec::new(),
         regexes: 0,
+        defer,
     };
     let mut rules = Vec::with_capacity(raw.rules.len());
     let mut seen = HashMap::new();
@@ -171,6 +172,8 @@ struct Compiler<'a> {
     /// `define:` names being compiled (to report cycles).
     in_progress: Vec<String>,
     regexes: usize,
+    /// Regexes are parsed now and compiled on first use.
+    defer: bool,
 }
 
 impl Compiler<'_> {
@@ -421,7 +424,7 @@ impl Compiler<'_> {
     fn captures(&self, node: NodeId, out: &mut BTreeSet<String>) {
         match &self.nodes[node] {
             Node::Phrases(_) => {}
-            Node::Regex { re, .. } => out.extend(re.capture_names().flatten().map(str::to_string)),
+            Node::Regex { re, .. } => out.extend(re.capture_names().map(str::to_string)),
             Node::Contact { .. } => {
                 out.insert("problem".to_string());
                 out.insert("kind".to_string());
@@ -565,7 +568,7 @@ impl Compiler<'_> {
         if let Some(pattern) = &m.regex {
             let folded = self.fold_regex(pattern)?;
             let re = self.build_regex(&folded, pattern)?;
-            if re.is_match("") {
+            if re.matches_empty() {
                 return Err(e.with_help(
                     span_of(pattern),
                     "this regex matches empty text",
@@ -581,10 +584,7 @@ impl Compiler<'_> {
                     "one too many",
                 ));
             }
-            return Ok(self.push(Node::Regex {
-                re,
-                pattern: folded,
-            }));
+            return Ok(self.push(Node::Regex { re }));
         }
         if let Some(list) = &m.contact {
             let mut kinds = ContactKinds::default();
@@ -768,10 +768,7 @@ impl Compiler<'_> {
         let folded = self.fold_regex(&spanned)?;
         let re = self.build_regex(&folded, &spanned)?;
         self.regexes += 1;
-        Ok(self.push(Node::Regex {
-            re,
-            pattern: folded,
-        }))
+        Ok(self.push(Node::Regex { re }))
     }
 
     fn reference(&mut self, name: &Spanned<String>) -> Result<NodeId> {
@@ -821,25 +818,30 @@ impl Compiler<'_> {
         })
     }
 
-    fn build_regex(&self, folded: &str, pattern: &Spanned<String>) -> Result<Regex> {
-        // No case-insensitive flag: the text is folded to lowercase and so are
-        // the pattern's literals; the flag would only make Unicode classes larger.
-        RegexBuilder::new(folded)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .nest_limit(NEST_LIMIT)
-            .build()
-            .map_err(|err| {
-                let msg = match err {
-                    regex::Error::CompiledTooBig(_) => "regex is too large once compiled".to_string(),
-                    other => other.to_string().lines().last().unwrap_or_default().trim().to_string(),
-                };
-                self.errors.with_help(
-                    span_of(pattern),
-                    format!("invalid regex: {msg}"),
-                    "regex",
-                    "Unicode classes such as \\w and \\p{L} are large; prefer \\p{Arabic}, \\p{Hebrew} or explicit sets",
-                )
-            })
+    fn build_regex(&self, folded: &str, pattern: &Spanned<String>) -> Result<PackRegex> {
+        if self.defer
+            && let Some(hir) = deferred::parse(folded)
+        {
+            return Ok(PackRegex::deferred(folded, &hir));
+        }
+        deferred::build(folded).map(PackRegex::compiled).map_err(|err| {
+            let msg = match err {
+                regex::Error::CompiledTooBig(_) => "regex is too large once compiled".to_string(),
+                other => other
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+            };
+            self.errors.with_help(
+                span_of(pattern),
+                format!("invalid regex: {msg}"),
+                "regex",
+                "Unicode classes such as \\w and \\p{L} are large; prefer \\p{Arabic}, \\p{Hebrew} or explicit sets",
+            )
+        })
     }
 }
 

@@ -8,16 +8,17 @@
 
 mod builtin;
 mod compile;
+mod deferred;
 pub mod examples;
 mod pattern;
 pub(crate) use pattern::NEST_LIMIT;
 mod raw;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
-use regex::Regex;
 use std::path::Path;
 
 pub use builtin::{BUILTIN, builtin_names};
+pub(crate) use deferred::PackRegex;
 pub use raw::{Per, Position, Side};
 
 use crate::finding::Severity;
@@ -118,7 +119,7 @@ pub(crate) struct Check {
     /// Folded accepted values.
     pub(crate) one_of: Option<Vec<String>>,
     /// Anchored regex the folded capture must match.
-    pub(crate) matches: Option<Regex>,
+    pub(crate) matches: Option<PackRegex>,
     /// The capture must be one of these domains or a subdomain of one.
     pub(crate) domain_in: Option<Value<Vec<String>>>,
     /// The folded capture must equal this (folded) text.
@@ -176,10 +177,9 @@ pub(crate) struct ContactKinds {
 pub(crate) enum Node {
     /// Folded, de-duplicated phrases.
     Phrases(Vec<String>),
-    /// A regex over folded text; `pattern` is its folded source (for the engine's RegexSet).
+    /// A regex over folded text.
     Regex {
-        re: Regex,
-        pattern: String,
+        re: PackRegex,
     },
     Contact {
         kinds: ContactKinds,
@@ -231,7 +231,7 @@ pub struct PackError {
 impl Pack {
     /// Parses and compiles a pack from YAML text. `origin` names it in errors.
     pub fn from_yaml(origin: &str, text: &str) -> Result<Pack, Box<PackError>> {
-        compile::compile(origin, text)
+        compile::compile(origin, text, false)
     }
 
     /// A built-in pack by name.
@@ -239,14 +239,14 @@ impl Pack {
         BUILTIN
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(n, text)| Pack::from_yaml(&format!("rules/{n}.yaml"), text))
+            .map(|(n, text)| compile::compile(&format!("rules/{n}.yaml"), text, true))
     }
 
     /// Every built-in pack.
     pub fn all_builtin() -> Result<Vec<Pack>, Box<PackError>> {
         BUILTIN
             .iter()
-            .map(|(n, text)| Pack::from_yaml(&format!("rules/{n}.yaml"), text))
+            .map(|(n, text)| compile::compile(&format!("rules/{n}.yaml"), text, true))
             .collect()
     }
 
@@ -286,5 +286,65 @@ impl Pack {
     /// Finds a rule by full id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in packs compile their regexes on first use, so a regex
+    /// that does not compile would only show in a check that runs it: here
+    /// every one is compiled, and must have waited until now.
+    #[test]
+    fn every_builtin_regex_compiles_when_first_run() {
+        let mut regexes = 0;
+        for pack in Pack::all_builtin().expect("built-in packs load") {
+            let checks = pack
+                .rules
+                .iter()
+                .flat_map(|r| match &r.kind {
+                    RuleKind::Forbid { checks, .. } => checks.as_slice(),
+                    _ => &[],
+                })
+                .filter_map(|c| c.matches.as_ref());
+            let nodes = pack.nodes.iter().filter_map(|n| match n {
+                Node::Regex { re } => Some(re),
+                _ => None,
+            });
+            for re in nodes.chain(checks) {
+                assert!(!re.is_compiled(), "{}: {}", pack.name, re.as_str());
+                let names: Vec<String> = re
+                    .get()
+                    .capture_names()
+                    .flatten()
+                    .map(str::to_string)
+                    .collect();
+                assert_eq!(
+                    re.capture_names().collect::<Vec<_>>(),
+                    names,
+                    "{}",
+                    re.as_str()
+                );
+                regexes += 1;
+            }
+        }
+        assert!(regexes > 30, "{regexes}");
+    }
+
+    /// A pack read from a file compiles every regex as it loads, so that a
+    /// regex too large to compile is reported against the pack.
+    #[test]
+    fn a_pack_file_compiles_its_regexes_at_once() {
+        let yaml = "pack: p\ntitle: t\nrules:\n  - id: r\n    severity: info\n    message: m\n    forbid: { regex: 'x(?P<n>y)' }\n";
+        let pack = Pack::from_yaml("p.yaml", yaml).expect("loads");
+        let Some(Node::Regex { re }) = pack.nodes.first() else {
+            panic!("{:?}", pack.nodes)
+        };
+        assert!(re.is_compiled());
+        assert_eq!(re.capture_names().collect::<Vec<_>>(), ["n"]);
+        let big = "pack: p\ntitle: t\nrules:\n  - id: r\n    severity: info\n    message: m\n    forbid: { regex: '(?:\\p{L}{40}){40}' }\n";
+        let err = Pack::from_yaml("p.yaml", big).expect_err("too large");
+        assert!(err.to_string().contains("too large"), "{err}");
     }
 }
