@@ -182,8 +182,10 @@ fn simple_yaml(text: &str, base: usize) -> Option<Vec<(String, Value)>> {
     for line in text.split_inclusive('\n') {
         let start = at;
         at += line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
-        if body.contains('\t') {
+        let body = line
+            .strip_suffix('\n')
+            .map_or(line, |l| l.strip_suffix('\r').unwrap_or(l));
+        if !body.chars().all(plain_char) {
             return None;
         }
         if body.trim_start_matches(' ').is_empty() || body.starts_with('#') {
@@ -198,7 +200,8 @@ fn simple_yaml(text: &str, base: usize) -> Option<Vec<(String, Value)>> {
             && key
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        if !simple_key || values.iter().any(|(k, _)| k == key) {
+        let special = NOT_STRINGS.iter().any(|w| key.eq_ignore_ascii_case(w));
+        if !simple_key || special || values.iter().any(|(k, _)| k == key) {
             return None;
         }
         let content = simple_scalar(value)?;
@@ -215,6 +218,22 @@ fn simple_yaml(text: &str, base: usize) -> Option<Vec<(String, Value)>> {
     Some(values)
 }
 
+/// Plain scalars YAML reads as something other than a string (in one
+/// version or another).
+const NOT_STRINGS: [&str; 12] = [
+    "true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf", "infinity",
+];
+
+/// A character a simple line may hold: printable for YAML, and no line
+/// break of any YAML version (`\r` alone, NEL, the Unicode separators).
+fn plain_char(c: char) -> bool {
+    c >= ' '
+        && !matches!(
+            c,
+            '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
+}
+
 /// The string a scalar stands for, when it is certainly a string and is
 /// written without escapes.
 fn simple_scalar(value: &str) -> Option<&str> {
@@ -225,9 +244,6 @@ fn simple_scalar(value: &str) -> Option<&str> {
             return plain.then_some(inner);
         }
     }
-    const NOT_STRINGS: [&str; 12] = [
-        "true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf", "infinity",
-    ];
     let plain = value.chars().next().is_some_and(char::is_alphabetic)
         && !value.contains(" #")
         && !value.contains(": ")
@@ -337,6 +353,9 @@ mod tests {
             "title: one\ntitle: two\n",
             "title: wrapped\n  onto two lines\n",
             "title:\tTab\n",
+            "title: one\rtwo\n",
+            "title: next\u{85}line\n",
+            "yes: key\n",
             "clearance:\n  ignore: [wire]\n",
             "title: null\n",
             "title: ~\n",
