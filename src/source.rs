@@ -53,7 +53,7 @@ const MAX_SHOWN: usize = 2048;
 const WINDOW: usize = 60;
 
 /// The offset `n` characters before `at` (or 0).
-fn back_chars(text: &str, at: usize, n: usize) -> usize {
+pub(crate) fn back_chars(text: &str, at: usize, n: usize) -> usize {
     text[..at]
         .char_indices()
         .rev()
@@ -62,7 +62,7 @@ fn back_chars(text: &str, at: usize, n: usize) -> usize {
 }
 
 /// The offset `n` characters after `at` (or the end).
-fn ahead_chars(text: &str, at: usize, n: usize) -> usize {
+pub(crate) fn ahead_chars(text: &str, at: usize, n: usize) -> usize {
     text[at..]
         .char_indices()
         .nth(n)

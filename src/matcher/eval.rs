@@ -19,6 +19,7 @@ use crate::load::{Document, Region};
 use crate::normalize::{Folded, fold_str};
 use crate::pack::{Check, Field, Node, NodeId, Per, Position, Rule, RuleKind, Side, Value};
 use crate::source::LineIndex;
+use crate::source::{ahead_chars, back_chars};
 
 /// One match of a matcher node, in folded-text offsets.
 #[derive(Clone, Debug)]
@@ -255,8 +256,8 @@ impl Engine {
         let mut windows: Vec<Range<usize>> = Vec::new();
         for &(anchor, within) in anchors {
             for hit in self.eval(region, anchor).iter() {
-                let start = chars_back(text, hit.range.start, within).saturating_sub(MARGIN);
-                let end = (chars_forward(text, hit.range.end, within) + MARGIN).min(text.len());
+                let start = back_chars(text, hit.range.start, within).saturating_sub(MARGIN);
+                let end = (ahead_chars(text, hit.range.end, within) + MARGIN).min(text.len());
                 windows.push(start..end);
             }
         }
@@ -723,26 +724,6 @@ fn regex_hits<'e>(re: &'e regex::Regex, text: &str) -> Vec<Hit<'e>> {
             }
         })
         .collect()
-}
-
-/// The offset `n` characters before `pos` (or 0).
-fn chars_back(text: &str, pos: usize, n: usize) -> usize {
-    if n == 0 {
-        return pos;
-    }
-    text[..pos]
-        .char_indices()
-        .rev()
-        .nth(n - 1)
-        .map_or(0, |(i, _)| i)
-}
-
-/// The offset `n` characters after `pos` (or the end).
-fn chars_forward(text: &str, pos: usize, n: usize) -> usize {
-    text[pos..]
-        .char_indices()
-        .nth(n)
-        .map_or(text.len(), |(i, _)| pos + i)
 }
 
 /// The closest hit of `candidates` to `anchor`, within `within` characters on `side`.
