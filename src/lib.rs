@@ -108,22 +108,19 @@ fn load_pack_specs<'a>(specs: impl IntoIterator<Item = &'a String>) -> Result<Ve
             unique.push(spec);
         }
     }
-    let loaded: Vec<Result<Vec<Pack>, Error>> = std::thread::scope(|scope| {
+    let loaded: Vec<std::thread::Result<Result<Vec<Pack>, Error>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = unique
             .iter()
             .map(|spec| scope.spawn(move || load_pack_spec(spec)))
             .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+        handles.into_iter().map(|h| h.join()).collect()
     });
     let mut packs: Vec<Pack> = Vec::new();
     let mut origins: Vec<String> = Vec::new();
+    // In spec order, as if loaded one after another: the first error (or
+    // panic) is the one that counts.
     for loaded in loaded {
+        let loaded = loaded.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         for pack in loaded? {
             if let Some(i) = packs.iter().position(|p| p.name == pack.name) {
                 if origins[i] != pack.origin {

@@ -724,3 +724,87 @@ fn the_27a_contact_reach_is_counted_in_characters() {
     // four more.
     assert_eq!(switched, Some(85));
 }
+
+/// Findings of `rule` (all rules when empty) from an engine with and one
+/// without its shortcuts, as (start, end, rule).
+fn both_ways(
+    packs: impl Fn() -> Vec<Pack>,
+    text: &str,
+    rule: &str,
+) -> [Vec<(usize, usize, String)>; 2] {
+    let fast = Engine::new(packs()).expect("engine");
+    let exhaustive = Engine::new(packs()).expect("engine").without_shortcuts();
+    let doc = from_source("a.txt", Kind::Text, text.to_string());
+    [fast, exhaustive].map(|engine| {
+        engine
+            .check(&doc)
+            .findings
+            .into_iter()
+            .filter(|f| rule.is_empty() || f.rule == rule)
+            .map(|f| (f.span.start, f.span.end, f.rule))
+            .collect()
+    })
+}
+
+fn custom(yaml: &str) -> impl Fn() -> Vec<Pack> + '_ {
+    move || vec![Pack::from_yaml("p.yaml", yaml).expect("loads")]
+}
+
+/// Cases where a shortcut once changed what a check finds.
+#[test]
+fn shortcuts_change_no_finding_at_region_and_window_edges() {
+    let builtin = || Pack::all_builtin().expect("built-in packs load");
+    // An `around` rule reports an absence: a plain file's footer, read on
+    // its own, lacks the contact its body has.
+    let text = "Headline\n\nContact: dmca@citynews.com\n\nIf you believe your work has been copied, please send a DMCA notice to our designated agent.\n\nMore.\n\nEnd.\n";
+    let [fast, exhaustive] = both_ways(builtin, text, "dmca/contact-missing");
+    assert_eq!(fast, exhaustive);
+    assert_eq!(fast.len(), 1, "{fast:?}");
+
+    // A contact far longer than the window's margin is read whole.
+    let long = format!("https://citynews.co.il/contact?{}", "a".repeat(3000));
+    for text in [
+        format!(
+            "Headline\n\nSection 27A of the Copyright Act, 2007. Contact: {long} thanks\n\nx\n\ny\n\nz\n"
+        ),
+        format!(
+            "Headline\n\nContact: {long} Section 27A of the Copyright Act, 2007.\n\nx\n\ny\n\nz\n"
+        ),
+        format!(
+            "Headline\n\nIf you believe your work has been copied, please send a DMCA notice to our designated agent: {long} thanks\n\nx\n\ny\n\nz\n"
+        ),
+    ] {
+        let [fast, exhaustive] = both_ways(builtin, &text, "");
+        assert_eq!(fast, exhaustive);
+        assert!(
+            fast.iter()
+                .all(|(_, _, r)| !r.ends_with("/contact-missing")),
+            "{fast:?}"
+        );
+    }
+
+    // `at_most` with a matcher that sees region edges (`in: footer`) reads
+    // both regions, as it always did.
+    let yaml = "pack: p\ntitle: t\nrules:\n  - id: r\n    severity: info\n    scope: [body, footer]\n    message: m\n    forbid: { phrases: [reuters], in: footer }\n    at_most: 1\n";
+    let text = "Headline\n\nx\n\ny\n\nz\n\nReuters and Reuters\n";
+    let [fast, exhaustive] = both_ways(custom(yaml), text, "");
+    assert_eq!(fast, exhaustive);
+    assert!(!fast.is_empty());
+
+    // Regex matches do not overlap: one that runs across the break into the
+    // footer must not hide the footer's own.
+    let yaml = "pack: p\ntitle: t\nrules:\n  - id: r\n    severity: info\n    scope: [body, footer]\n    message: m\n    forbid: { regex: 'ab\\s+cd|cd\\s+ef' }\n";
+    let [fast, exhaustive] = both_ways(custom(yaml), "H\n\nx\n\nab\n\ncd ef\n\ny\n\nz\n", "");
+    assert_eq!(fast, exhaustive);
+    assert_eq!(fast.len(), 2, "{fast:?}");
+
+    // A contact anchored on a matcher that holds a contact itself.
+    let yaml = "pack: p\ntitle: t\nrules:\n  - id: r\n    severity: info\n    message: m\n    forbid:\n      near:\n        - contact: [email]\n        - near: [{contact: [phone]}, {phrases: [call]}]\n          within: 20\n      within: 50\n";
+    let [fast, exhaustive] = both_ways(
+        custom(yaml),
+        "write info@site.com or call +972-3-555-1234 today\n",
+        "",
+    );
+    assert_eq!(fast, exhaustive);
+    assert_eq!(fast.len(), 1, "{fast:?}");
+}

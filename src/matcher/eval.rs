@@ -119,9 +119,10 @@ impl Engine {
                 let admitted: Vec<usize> = (0..n)
                     .filter(|&k| rule.scope.iter().any(|s| s.admits(&doc.regions[k].name)))
                     .collect();
-                // Counting is over the text, so a region inside another is
-                // never read twice for `at_most`; elsewhere it is skipped
-                // only where that cannot change a finding.
+                // A region inside another is skipped only where that cannot
+                // change what the rule finds. For `at_most` that is also how
+                // counting must go (over the text, not once per region), so
+                // it is done even without shortcuts.
                 let counts = matches!(
                     rule.kind,
                     RuleKind::Forbid {
@@ -129,7 +130,7 @@ impl Engine {
                         ..
                     }
                 );
-                if !(counts || self.shortcuts && self.reads_once[i]) {
+                if !(self.reads_once[i] && (counts || self.shortcuts)) {
                     return admitted;
                 }
                 admitted
@@ -249,15 +250,27 @@ impl Engine {
             return contact::find_contacts(text);
         };
         // A contact is near an anchor when the characters between them are
-        // at most `within`; the margin lets such a contact run on past that
-        // reach without being cut by the window's edge (one that is cut lies
-        // beyond every anchor's reach and is dropped below).
+        // at most `within`. Each window reaches that far from an anchor hit,
+        // then a margin further (so that a contact of several words, such as
+        // "info at site dot com", is seen whole), then on to white space (so
+        // that a word, such as a long URL, is never cut). A candidate at a
+        // window's edge is thus either whole or beyond every anchor's reach,
+        // where `near` drops it.
         const MARGIN: usize = 512;
+        let bytes = text.as_bytes();
         let mut windows: Vec<Range<usize>> = Vec::new();
         for &(anchor, within) in anchors {
             for hit in self.eval(region, anchor).iter() {
                 let start = back_chars(text, hit.range.start, within).saturating_sub(MARGIN);
                 let end = (ahead_chars(text, hit.range.end, within) + MARGIN).min(text.len());
+                let start = bytes[..start]
+                    .iter()
+                    .rposition(u8::is_ascii_whitespace)
+                    .map_or(0, |i| i + 1);
+                let end = bytes[end..]
+                    .iter()
+                    .position(u8::is_ascii_whitespace)
+                    .map_or(text.len(), |i| end + i);
                 windows.push(start..end);
             }
         }
@@ -271,26 +284,9 @@ impl Engine {
         }
         let mut out = Vec::new();
         for w in merged {
-            // Widened to white space, so that an address or URL longer than
-            // the margin is read whole.
-            let bytes = text.as_bytes();
-            let start = bytes[..w.start]
-                .iter()
-                .rposition(u8::is_ascii_whitespace)
-                .map_or(0, |i| i + 1);
-            let end = bytes[w.end..]
-                .iter()
-                .position(u8::is_ascii_whitespace)
-                .map_or(text.len(), |i| w.end + i);
-            for mut c in contact::find_contacts(&text[start..end]) {
-                // A candidate touching a cut edge may be truncated; it lies
-                // beyond every anchor's reach anyway.
-                let cut = (c.range.start == 0 && start > 0)
-                    || (c.range.end == end - start && end < text.len());
-                if !cut {
-                    c.range = start + c.range.start..start + c.range.end;
-                    out.push(c);
-                }
+            for mut c in contact::find_contacts(&text[w.clone()]) {
+                c.range = w.start + c.range.start..w.start + c.range.end;
+                out.push(c);
             }
         }
         out

@@ -28,20 +28,58 @@ const MAX_CLASS: usize = 8;
 /// breaks there, so `(?:^|\n)` and `(?:^|[^\p{L}])` match alike in both, but
 /// a bare `^` matches only at the region's own start. A pattern that does
 /// not parse has no literals and counts as anchored.
-pub(super) fn analyse(pattern: &str) -> (Option<Vec<Vec<u8>>>, bool) {
+pub(super) fn analyse(pattern: &str) -> Analysis {
     let parsed = regex_syntax::ParserBuilder::new()
         .nest_limit(crate::pack::NEST_LIMIT)
         .build()
         .parse(pattern);
     let Ok(hir) = parsed else {
-        return (None, true);
+        return Analysis {
+            literals: None,
+            anchored: true,
+            crosses_lines: true,
+        };
     };
     let literals = required(&hir).map(|mut set| {
         set.sort();
         set.dedup();
         set
     });
-    (literals, bare_anchor(&hir))
+    Analysis {
+        literals,
+        anchored: bare_anchor(&hir),
+        crosses_lines: crosses_lines(&hir),
+    }
+}
+
+/// See [`analyse`].
+pub(super) struct Analysis {
+    pub(super) literals: Option<Vec<Vec<u8>>>,
+    pub(super) anchored: bool,
+    /// A match may hold a line break past its first character. Matches do
+    /// not overlap, so such a match in a region can use up text that a match
+    /// in a region inside it needed: the inner region must be read too.
+    pub(super) crosses_lines: bool,
+}
+
+/// Whether a match can hold a line break. Even a single boundary character
+/// counts: a match that takes the line break ending one paragraph leaves
+/// none for a match that needs it to start the next one, while in a region
+/// that begins with that paragraph the start of the text will do.
+fn crosses_lines(hir: &Hir) -> bool {
+    holds_newline(hir)
+}
+
+fn holds_newline(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Literal(lit) => lit.0.contains(&b'\n'),
+        HirKind::Class(Class::Unicode(c)) => c.iter().any(|r| r.start() <= '\n' && '\n' <= r.end()),
+        HirKind::Class(Class::Bytes(c)) => c.iter().any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+        HirKind::Capture(cap) => holds_newline(&cap.sub),
+        HirKind::Repetition(rep) => rep.max != Some(0) && holds_newline(&rep.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().any(holds_newline),
+        HirKind::Empty | HirKind::Look(_) => false,
+    }
 }
 
 fn is_edge(hir: &Hir) -> bool {
@@ -152,11 +190,22 @@ mod tests {
     use super::*;
 
     fn required_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
-        analyse(pattern).0
+        analyse(pattern).literals
     }
 
     fn anchored(pattern: &str) -> bool {
-        analyse(pattern).1
+        analyse(pattern).anchored
+    }
+
+    #[test]
+    fn line_breaks_inside_a_match_are_seen() {
+        let crosses = |p: &str| analyse(p).crosses_lines;
+        assert!(crosses(r"ab\s+cd|cd\s+ef"));
+        assert!(crosses(r"(?P<at>copyright[^.]*reserved)"));
+        assert!(crosses(r"(?:^|\n)(?P<at>read more)"));
+        assert!(crosses(r"(?P<at>section [0-9]+)(?:[^\p{L}\p{N}]|$)"));
+        assert!(!crosses(r"(?:^|[ ,])(?P<at>section [0-9]+)(?:[ ,.]|$)"));
+        assert!(!crosses(r"a(?:\n){0}b"));
     }
 
     fn strings(pattern: &str) -> Option<Vec<String>> {

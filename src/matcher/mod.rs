@@ -20,6 +20,8 @@ use crate::pack::{Node, NodeId, Pack, Per, Position, Rule, RuleKind};
 
 pub use eval::{Checked, Profile, quote as quote_text};
 
+/// Most phrases and gate literals the phrase automaton is built as a DFA for.
+const MAX_DFA_PATTERNS: usize = 5000;
 /// Size allowed for the combined RegexSet of every active pack.
 const REGEX_SET_SIZE_LIMIT: usize = 64 << 20;
 /// Below this many regexes a RegexSet pass costs more than it saves: each
@@ -134,8 +136,10 @@ impl Engine {
         let mut gates: Vec<(usize, usize)> = Vec::new();
         let mut regex_patterns = Vec::new();
         let mut regex_slot = vec![None; nodes.len()];
-        // Per node: a regex that looks for the text's own start or end.
-        let mut anchored = vec![false; nodes.len()];
+        // Per node: a regex whose matches can differ in a region that lies
+        // inside another (it looks for the text's own start or end, or
+        // its matches run across lines).
+        let mut sees_edges = vec![false; nodes.len()];
         let mut gated = Vec::new();
         for (id, node) in nodes.iter().enumerate() {
             match node {
@@ -149,8 +153,12 @@ impl Engine {
                     let slot = regex_patterns.len();
                     regex_slot[id] = Some(slot);
                     regex_patterns.push(pattern);
-                    let (literals, is_anchored) = gate::analyse(pattern);
-                    anchored[id] = is_anchored;
+                    let gate::Analysis {
+                        literals,
+                        anchored: is_anchored,
+                        crosses_lines,
+                    } = gate::analyse(pattern);
+                    sees_edges[id] = is_anchored || crosses_lines;
                     gated.push(literals.is_some());
                     for literal in literals.into_iter().flatten() {
                         gates.push((pattern_id(&literal), slot));
@@ -174,15 +182,24 @@ impl Engine {
         let automaton = if patterns.is_empty() {
             None
         } else {
-            Some(
+            // A DFA is the fastest to search; past a few thousand phrases it
+            // takes too much memory to build, and the library's own choice
+            // of a smaller automaton takes over.
+            let build = |kind| {
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .kind(kind)
                     .build(&patterns)
-                    .map_err(|e| {
-                        crate::Error::Usage(format!("cannot build the phrase automaton: {e}"))
-                    })?,
-            )
+            };
+            let dfa = (patterns.len() <= MAX_DFA_PATTERNS)
+                .then(|| build(Some(aho_corasick::AhoCorasickKind::DFA)).ok())
+                .flatten();
+            Some(match dfa {
+                Some(dfa) => dfa,
+                None => build(None).map_err(|e| {
+                    crate::Error::Usage(format!("cannot build the phrase automaton: {e}"))
+                })?,
+            })
         };
         let regex_set = if regex_patterns.len() < REGEX_SET_MIN {
             None
@@ -202,7 +219,7 @@ impl Engine {
         let reads_once = packs
             .iter()
             .flat_map(|p| p.rules.iter())
-            .map(|rule| reads_once(&nodes, &anchored, rule))
+            .map(|rule| reads_once(&nodes, &sees_edges, rule))
             .collect();
         Ok(Engine {
             contact_anchors,
@@ -298,23 +315,45 @@ fn contact_anchors<'r>(
             }
         }
     }
+    // An anchor that itself holds a contact would need the contacts to find
+    // its own windows.
+    let holds_contact = |id: NodeId| {
+        let mut stack = vec![id];
+        let mut seen = vec![false; nodes.len()];
+        while let Some(id) = stack.pop() {
+            if std::mem::replace(&mut seen[id], true) {
+                continue;
+            }
+            match &nodes[id] {
+                Node::Contact { .. } => return true,
+                Node::Any(ids) | Node::All(ids) => stack.extend(ids),
+                Node::Near { a, b, .. } => stack.extend([*a, *b]),
+                Node::Not(id)
+                | Node::Repeated(id)
+                | Node::In { node: id, .. }
+                | Node::At { node: id, .. } => stack.push(*id),
+                Node::Phrases(_) | Node::Regex { .. } | Node::Publisher(_) => {}
+            }
+        }
+        false
+    };
+    whole |= anchors.iter().any(|&(anchor, _)| holds_contact(anchor));
     (!whole && !anchors.is_empty()).then_some(anchors)
 }
 
 /// See [`Engine::reads_once`]: true unless a matcher can tell where a region
-/// starts or ends (`in:`, `position: start`, a regex anchor), finds an
-/// absence (`not`, `not_near`), or the rule asks each region for a match of
-/// its own. Those matchers and rules see the regions as written.
-fn reads_once(nodes: &[Node], anchored: &[bool], rule: &Rule) -> bool {
+/// starts or ends (`in:`, `position: start`, a regex anchor or a regex
+/// whose matches run across lines), finds an absence (`not`, `not_near`),
+/// or the rule reports an absence (`around:`) or asks each region for a
+/// match of its own. Those matchers and rules see the regions as written.
+fn reads_once(nodes: &[Node], sees_edges: &[bool], rule: &Rule) -> bool {
     let mut stack: Vec<NodeId> = rule.when.into_iter().collect();
     match rule.kind {
         RuleKind::Require {
             per: Per::Region, ..
-        } => return false,
+        }
+        | RuleKind::Around { .. } => return false,
         RuleKind::Require { node, .. } | RuleKind::Forbid { node, .. } => stack.push(node),
-        RuleKind::Around {
-            anchor, require, ..
-        } => stack.extend([anchor, require]),
     }
     let mut seen = vec![false; nodes.len()];
     while let Some(id) = stack.pop() {
@@ -329,7 +368,7 @@ fn reads_once(nodes: &[Node], anchored: &[bool], rule: &Rule) -> bool {
                 position: Position::Start,
                 ..
             } => return false,
-            Node::Regex { .. } if anchored[id] => return false,
+            Node::Regex { .. } if sees_edges[id] => return false,
             Node::Any(ids) | Node::All(ids) => stack.extend(ids),
             Node::Near { a, b, .. } => stack.extend([*a, *b]),
             Node::Repeated(id) | Node::At { node: id, .. } => stack.push(*id),
