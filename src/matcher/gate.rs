@@ -29,11 +29,7 @@ const MAX_CLASS: usize = 8;
 /// a bare `^` matches only at the region's own start. A pattern that does
 /// not parse has no literals and counts as anchored.
 pub(super) fn analyse(pattern: &str) -> Analysis {
-    let parsed = regex_syntax::ParserBuilder::new()
-        .nest_limit(crate::pack::NEST_LIMIT)
-        .build()
-        .parse(pattern);
-    let Ok(hir) = parsed else {
+    let Some(hir) = crate::pack::parse_regex(pattern) else {
         return Analysis {
             literals: None,
             anchored: true,

@@ -317,27 +317,9 @@ fn contact_anchors<'r>(
     }
     // An anchor that itself holds a contact would need the contacts to find
     // its own windows.
-    let holds_contact = |id: NodeId| {
-        let mut stack = vec![id];
-        let mut seen = vec![false; nodes.len()];
-        while let Some(id) = stack.pop() {
-            if std::mem::replace(&mut seen[id], true) {
-                continue;
-            }
-            match &nodes[id] {
-                Node::Contact { .. } => return true,
-                Node::Any(ids) | Node::All(ids) => stack.extend(ids),
-                Node::Near { a, b, .. } => stack.extend([*a, *b]),
-                Node::Not(id)
-                | Node::Repeated(id)
-                | Node::In { node: id, .. }
-                | Node::At { node: id, .. } => stack.push(*id),
-                Node::Phrases(_) | Node::Regex { .. } | Node::Publisher(_) => {}
-            }
-        }
-        false
-    };
-    whole |= anchors.iter().any(|&(anchor, _)| holds_contact(anchor));
+    whole |= anchors
+        .iter()
+        .any(|&(anchor, _)| reaches(nodes, [anchor], |_, n| matches!(n, Node::Contact { .. })));
     (!whole && !anchors.is_empty()).then_some(anchors)
 }
 
@@ -347,35 +329,58 @@ fn contact_anchors<'r>(
 /// or the rule reports an absence (`around:`) or asks each region for a
 /// match of its own. Those matchers and rules see the regions as written.
 fn reads_once(nodes: &[Node], sees_edges: &[bool], rule: &Rule) -> bool {
-    let mut stack: Vec<NodeId> = rule.when.into_iter().collect();
-    match rule.kind {
+    let node = match rule.kind {
         RuleKind::Require {
             per: Per::Region, ..
         }
         | RuleKind::Around { .. } => return false,
-        RuleKind::Require { node, .. } | RuleKind::Forbid { node, .. } => stack.push(node),
-    }
-    let mut seen = vec![false; nodes.len()];
-    while let Some(id) = stack.pop() {
-        if std::mem::replace(&mut seen[id], true) {
-            continue;
-        }
-        match &nodes[id] {
+        RuleKind::Require { node, .. } | RuleKind::Forbid { node, .. } => node,
+    };
+    !reaches(
+        nodes,
+        rule.when.into_iter().chain([node]),
+        |id, n| match n {
             Node::Not(_)
             | Node::Near { negate: true, .. }
             | Node::In { .. }
             | Node::At {
                 position: Position::Start,
                 ..
-            } => return false,
-            Node::Regex { .. } if sees_edges[id] => return false,
+            } => true,
+            Node::Regex { .. } => sees_edges[id],
+            _ => false,
+        },
+    )
+}
+
+/// Whether `found` holds for a node reachable from `roots` (the roots
+/// included).
+fn reaches(
+    nodes: &[Node],
+    roots: impl IntoIterator<Item = NodeId>,
+    found: impl Fn(NodeId, &Node) -> bool,
+) -> bool {
+    let mut stack: Vec<NodeId> = roots.into_iter().collect();
+    let mut seen = vec![false; nodes.len()];
+    while let Some(id) = stack.pop() {
+        if std::mem::replace(&mut seen[id], true) {
+            continue;
+        }
+        let node = &nodes[id];
+        if found(id, node) {
+            return true;
+        }
+        match node {
             Node::Any(ids) | Node::All(ids) => stack.extend(ids),
             Node::Near { a, b, .. } => stack.extend([*a, *b]),
-            Node::Repeated(id) | Node::At { node: id, .. } => stack.push(*id),
+            Node::Not(id)
+            | Node::Repeated(id)
+            | Node::In { node: id, .. }
+            | Node::At { node: id, .. } => stack.push(*id),
             Node::Phrases(_) | Node::Regex { .. } | Node::Contact { .. } | Node::Publisher(_) => {}
         }
     }
-    true
+    false
 }
 
 fn rebase(node: Node, offset: usize) -> Node {

@@ -25,8 +25,9 @@ pub(super) fn build(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
-/// Parses a folded pack regex (much cheaper than compiling it).
-pub(super) fn parse(pattern: &str) -> Option<Hir> {
+/// Parses a folded pack regex with the pack limits (much cheaper than
+/// compiling it).
+pub(crate) fn parse(pattern: &str) -> Option<Hir> {
     regex_syntax::ParserBuilder::new()
         .nest_limit(NEST_LIMIT)
         .build()

@@ -11,14 +11,13 @@ mod compile;
 mod deferred;
 pub mod examples;
 mod pattern;
-pub(crate) use pattern::NEST_LIMIT;
 mod raw;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use std::path::Path;
 
 pub use builtin::{BUILTIN, builtin_names};
-pub(crate) use deferred::PackRegex;
+pub(crate) use deferred::{PackRegex, parse as parse_regex};
 pub use raw::{Per, Position, Side};
 
 use crate::finding::Severity;
