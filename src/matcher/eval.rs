@@ -55,14 +55,26 @@ struct RegionEval<'e> {
     /// source ranges, only when a rule asks).
     doc_regions: &'e [Region],
     publisher: Option<&'e Publisher>,
-    /// Phrase hits per node, filled by the automaton pass.
-    phrase_hits: Vec<Vec<Hit<'e>>>,
     /// Which regex slots can match (from the RegexSet), computed on first use.
     regex_hits: OnceCell<Vec<bool>>,
     /// For each regex slot: whether one of its gate literals was seen.
     gates_seen: Vec<bool>,
     contacts: OnceCell<Vec<Contact>>,
+    /// Each node's hits, computed at most once (phrase nodes' by the
+    /// automaton pass).
     cache: Vec<OnceCell<Hits<'e>>>,
+    /// No hits: most nodes in most regions, shared rather than allocated.
+    none: Hits<'e>,
+}
+
+impl<'e> RegionEval<'e> {
+    fn shared(&self, hits: Vec<Hit<'e>>) -> Hits<'e> {
+        if hits.is_empty() {
+            self.none.clone()
+        } else {
+            hits.into()
+        }
+    }
 }
 
 /// Which rules run on one document, and at what severity (from the
@@ -81,6 +93,9 @@ pub struct Profile {
 impl Profile {
     /// The severity `rule` runs at, or `None` when it is off.
     pub fn severity_of(&self, rule: &Rule) -> Option<Severity> {
+        if self.off_packs.is_empty() && self.severity.is_empty() {
+            return Some(rule.severity);
+        }
         let pack = rule.id.split('/').next().unwrap_or_default();
         if self.off_packs.contains(pack) {
             return None;
@@ -224,18 +239,25 @@ impl Engine {
                 }
             }
         }
+        let none: Hits<'e> = Rc::new([]);
         let cache = (0..self.nodes.len()).map(|_| OnceCell::new()).collect();
-        RegionEval {
+        let region = RegionEval {
             name,
             folded,
             doc_regions,
             publisher,
-            phrase_hits,
             regex_hits: OnceCell::new(),
             gates_seen,
             contacts: OnceCell::new(),
             cache,
+            none,
+        };
+        for (node, hits) in phrase_hits.into_iter().enumerate() {
+            if matches!(self.nodes[node], Node::Phrases(_)) {
+                let _ = region.cache[node].set(region.shared(hits));
+            }
         }
+        region
     }
 
     fn on_boundaries(&self, text: &str, start: usize, end: usize, pattern: usize) -> bool {
@@ -294,14 +316,15 @@ impl Engine {
 
     fn eval<'e>(&'e self, region: &RegionEval<'e>, node: NodeId) -> Hits<'e> {
         region.cache[node]
-            .get_or_init(|| self.compute(region, node).into())
+            .get_or_init(|| region.shared(self.compute(region, node)))
             .clone()
     }
 
     fn compute<'e>(&'e self, region: &RegionEval<'e>, node: NodeId) -> Vec<Hit<'e>> {
         let text = region.folded.text();
         match &self.nodes[node] {
-            Node::Phrases(_) => region.phrase_hits[node].clone(),
+            // Filled in by `prepare`.
+            Node::Phrases(_) => Vec::new(),
             Node::Regex { re, .. } => {
                 let slot =
                     self.regex_slot[node].unwrap_or_else(|| unreachable!("every regex has a slot"));
@@ -409,9 +432,13 @@ impl Engine {
                 side,
                 negate: true,
             } => {
+                // `a` first: with no hits of its own, `b` need not be searched.
+                let hits = self.eval(region, *a);
+                if hits.is_empty() {
+                    return Vec::new();
+                }
                 let bs = self.eval(region, *b);
-                self.eval(region, *a)
-                    .iter()
+                hits.iter()
                     .filter(|ha| nearest(text, &ha.range, &bs, *within, *side).is_none())
                     .cloned()
                     .collect()
@@ -605,11 +632,16 @@ impl Engine {
             } => {
                 for region in regions {
                     let text = region.folded.text();
+                    // The anchor first: with no anchor, nothing is required.
+                    let anchors = self.eval(region, *anchor);
+                    if anchors.is_empty() {
+                        continue;
+                    }
                     let needed = self.eval(region, *require);
                     // Anchors close after a reported one belong to the same
                     // notice: one finding for it.
                     let mut last_end: Option<usize> = None;
-                    for hit in self.eval(region, *anchor).iter() {
+                    for hit in anchors.iter() {
                         if nearest(text, &hit.range, &needed, *within, Side::Either).is_some() {
                             continue;
                         }

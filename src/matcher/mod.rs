@@ -320,6 +320,10 @@ fn contact_anchors<'r>(
     whole |= anchors
         .iter()
         .any(|&(anchor, _)| reaches(nodes, [anchor], |_, n| matches!(n, Node::Contact { .. })));
+    // Rules often share an anchor (a notice searched for a contact and for
+    // a broken one): each is windowed once.
+    anchors.sort_unstable();
+    anchors.dedup();
     (!whole && !anchors.is_empty()).then_some(anchors)
 }
 
