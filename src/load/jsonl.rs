@@ -119,15 +119,15 @@ pub fn read(
             )));
             continue;
         }
-        let line = match std::str::from_utf8(raw) {
-            Ok(line) => line,
-            Err(e) => {
+        let line = match super::decode::valid_utf8(raw) {
+            Some(line) => line,
+            None => {
                 each(Err(problem(
                     display,
                     number,
                     format!(
                         "record is not valid UTF-8 (byte {}); skipped",
-                        e.valid_up_to()
+                        encoding_rs::Encoding::utf8_valid_up_to(raw)
                     ),
                     None,
                 )));

@@ -208,7 +208,7 @@ pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, 
             "binary file (contains NUL bytes); skipped".to_string(),
         ));
     }
-    Ok(from_vec(display, kind, bytes))
+    Ok(from_bytes(display, kind, &bytes))
 }
 
 /// Decodes bytes already read (any encoding) into a document.
@@ -218,16 +218,6 @@ pub fn from_bytes(display: &str, kind: Kind, bytes: &[u8]) -> Document {
         display,
         kind,
         decode::decode(bytes, declared.as_deref(), None),
-    )
-}
-
-/// [`from_bytes`], taking the bytes (valid UTF-8 is not copied).
-pub fn from_vec(display: &str, kind: Kind, bytes: Vec<u8>) -> Document {
-    let declared = declared_charset(kind, &bytes);
-    from_decoded(
-        display,
-        kind,
-        decode::decode_owned(bytes, declared.as_deref(), None),
     )
 }
 
