@@ -127,13 +127,12 @@ impl Engine {
             *within[inner * n + outer]
                 .get_or_init(|| doc.regions[inner].lies_within(&doc.regions[outer], &doc.source))
         };
-        // The regions each rule reads (indices into `doc.regions`).
-        let reads: Vec<Vec<usize>> = active
+        // The regions each rule reads (indices into `doc.regions`), worked
+        // out once per distinct scope list and way of reading.
+        let mut by_group: Vec<[Option<Rc<[usize]>>; 2]> = vec![[None, None]; self.scope_groups];
+        let reads: Vec<Rc<[usize]>> = active
             .iter()
             .map(|&(i, rule, _)| {
-                let admitted: Vec<usize> = (0..n)
-                    .filter(|&k| rule.scope.iter().any(|s| s.admits(&doc.regions[k].name)))
-                    .collect();
                 // A region inside another is skipped only where that cannot
                 // change what the rule finds. For `at_most` that is also how
                 // counting must go (over the text, not once per region), so
@@ -145,22 +144,30 @@ impl Engine {
                         ..
                     }
                 );
-                if !(self.reads_once[i] && (counts || self.shortcuts)) {
-                    return admitted;
-                }
-                admitted
-                    .iter()
-                    .copied()
-                    .filter(|&k| {
-                        !admitted
-                            .iter()
-                            .any(|&o| o != k && lies_within(k, o) && (o < k || !lies_within(o, k)))
-                    })
-                    .collect()
+                let once = self.reads_once[i] && (counts || self.shortcuts);
+                let slot = &mut by_group[self.scope_group[i]][usize::from(once)];
+                slot.get_or_insert_with(|| {
+                    let admitted: Vec<usize> = (0..n)
+                        .filter(|&k| rule.scope.iter().any(|s| s.admits(&doc.regions[k].name)))
+                        .collect();
+                    if !once {
+                        return admitted.into();
+                    }
+                    admitted
+                        .iter()
+                        .copied()
+                        .filter(|&k| {
+                            !admitted.iter().any(|&o| {
+                                o != k && lies_within(k, o) && (o < k || !lies_within(o, k))
+                            })
+                        })
+                        .collect()
+                })
+                .clone()
             })
             .collect();
         let mut wanted = vec![false; n];
-        for &k in reads.iter().flatten() {
+        for &k in reads.iter().flat_map(|r| r.iter()) {
             wanted[k] = true;
         }
         let publisher = profile.publisher.as_deref();

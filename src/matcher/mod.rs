@@ -63,6 +63,12 @@ pub struct Engine {
     /// The contact finder then scans windows around their hits instead of
     /// whole regions. `None`: scan whole regions.
     contact_anchors: Option<Vec<(NodeId, usize)>>,
+    /// For each rule (in [`Engine::rules`] order): which distinct scope
+    /// list it has, so a document's regions are matched against each list
+    /// once rather than once per rule.
+    scope_group: Vec<usize>,
+    /// How many distinct scope lists there are.
+    scope_groups: usize,
 }
 
 /// Whether a phrase's ends must fall on word boundaries, and which script's
@@ -221,8 +227,25 @@ impl Engine {
             .flat_map(|p| p.rules.iter())
             .map(|rule| reads_once(&nodes, &sees_edges, rule))
             .collect();
+        let mut groups: Vec<&[crate::pack::Scope]> = Vec::new();
+        let scope_group = packs
+            .iter()
+            .flat_map(|p| p.rules.iter())
+            .map(
+                |rule| match groups.iter().position(|g| *g == rule.scope.as_slice()) {
+                    Some(g) => g,
+                    None => {
+                        groups.push(&rule.scope);
+                        groups.len() - 1
+                    }
+                },
+            )
+            .collect();
+        let scope_groups = groups.len();
         Ok(Engine {
             contact_anchors,
+            scope_group,
+            scope_groups,
             packs,
             nodes,
             automaton,
