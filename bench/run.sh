@@ -4,6 +4,11 @@
 # both see the same machine state. Prints each run, the median wall times,
 # their ratio and the peak memory of each.
 #
+# A third command, the floor, is Clearance doing only ripgrep's job: one
+# rule that looks for any of the same phrases in each article's body. It
+# reads, decodes, splits and folds every file and runs the phrase automaton,
+# and nothing else, so it is the least a check can cost.
+#
 #   bench/run.sh                     # 100,000 articles (~500 MB), seed 1, 3 runs
 #   FILES=20000 RUNS=5 bench/run.sh  # a smaller corpus
 #
@@ -32,26 +37,37 @@ if [ -z "$RG" ]; then
 fi
 PHRASES=target/bench-phrases.txt
 "$CLEARANCE" rules phrases > "$PHRASES"
+FLOOR=target/bench-floor.yaml
+{
+    printf 'pack: floor\ntitle: the phrase list alone\nrules:\n'
+    printf '  - id: any-phrase\n    severity: info\n    message: none of the phrases\n'
+    printf '    scope: body\n    require:\n      phrases:\n'
+    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/        - "/' -e 's/$/"/' "$PHRASES"
+} > "$FLOOR"
 
 # Warm the page cache so both tools read from memory.
 "$RG" -c -F -f "$PHRASES" "$CORPUS" > /dev/null || true
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-declare -a ct cm rt rm
+declare -a ct cm rt rm ft
 for i in $(seq "$RUNS"); do
     "$TIME" -f "%e %M" -o target/bench-rg.time "$RG" -c -F -i -f "$PHRASES" "$CORPUS" > /dev/null || true
     "$TIME" -f "%e %M" -o target/bench-cl.time "$CLEARANCE" check --no-config --format summary --fail-on none "$CORPUS" > target/bench-summary.txt
+    "$TIME" -f "%e %M" -o target/bench-floor.time "$CLEARANCE" check --no-config --no-default-packs --pack "$FLOOR" --format summary --fail-on none "$CORPUS" > /dev/null
     read -r t m < target/bench-rg.time; rt+=("$t"); rm+=("$m")
     read -r t m < target/bench-cl.time; ct+=("$t"); cm+=("$m")
-    echo "run $i: clearance ${ct[-1]} s (${cm[-1]} KB), ripgrep ${rt[-1]} s (${rm[-1]} KB)"
+    read -r t m < target/bench-floor.time; ft+=("$t")
+    echo "run $i: clearance ${ct[-1]} s (${cm[-1]} KB), ripgrep ${rt[-1]} s (${rm[-1]} KB), floor ${ft[-1]} s"
 done
 c=$(printf '%s\n' "${ct[@]}" | median)
 r=$(printf '%s\n' "${rt[@]}" | median)
+f=$(printf '%s\n' "${ft[@]}" | median)
 cmax=$(printf '%s\n' "${cm[@]}" | sort -n | tail -1)
 rmax=$(printf '%s\n' "${rm[@]}" | sort -n | tail -1)
 tail -1 target/bench-summary.txt
 echo "corpus: $FILES files, $(du -sh "$CORPUS" | cut -f1), $(wc -l < "$PHRASES") phrases, $(nproc) cores"
-awk -v c="$c" -v r="$r" -v cm="$cmax" -v rm="$rmax" 'BEGIN {
+awk -v c="$c" -v r="$r" -v f="$f" -v cm="$cmax" -v rm="$rmax" 'BEGIN {
     printf "median wall time: clearance %.2f s, ripgrep %.2f s, ratio %.1fx\n", c, r, c / r
+    printf "floor (the phrase list alone): %.2f s, %.1fx ripgrep\n", f, f / r
     printf "peak RSS: clearance %.0f MB, ripgrep %.0f MB\n", cm / 1024, rm / 1024
 }'
