@@ -1234,6 +1234,12 @@ const CLOSES_P: &[&str] = &[
     "xmp",
 ];
 
+/// Whether `name` is in `list`, one of the tag lists here, which are kept
+/// sorted (a test checks) so that a lookup per tag is a binary search.
+fn listed(list: &[&str], name: &str) -> bool {
+    list.binary_search(&name).is_ok()
+}
+
 /// HTML start tags that end `<svg>`/`<math>` content.
 const BREAKS_OUT_OF_FOREIGN: &[&str] = &[
     "b",
@@ -1271,8 +1277,8 @@ const BREAKS_OUT_OF_FOREIGN: &[&str] = &[
     "s",
     "small",
     "span",
-    "strong",
     "strike",
+    "strong",
     "sub",
     "sup",
     "table",
@@ -1333,17 +1339,14 @@ const ITEM_SCOPE: &[&str] = &[
 ];
 
 fn is_heading(name: &str) -> bool {
-    HEADINGS.contains(&name)
+    listed(HEADINGS, name)
 }
 
 /// For a group: is `name` a member, and does it hide members below it?
 fn group_role(group: usize, name: &str) -> (bool, bool) {
     match group {
-        GROUP_P => (name == "p", P_SCOPE.contains(&name)),
-        GROUP_ITEM => (
-            matches!(name, "li" | "dd" | "dt"),
-            ITEM_SCOPE.contains(&name),
-        ),
+        GROUP_P => (name == "p", listed(P_SCOPE, name)),
+        GROUP_ITEM => (matches!(name, "li" | "dd" | "dt"), listed(ITEM_SCOPE, name)),
         GROUP_ROW => (name == "tr", matches!(name, "table" | "template" | "html")),
         _ => (
             matches!(name, "td" | "th"),
@@ -1462,7 +1465,7 @@ impl<'a> Walk<'a> {
     fn start(&mut self, tag: &Tag) -> Option<Raw> {
         let name = tag.name.as_str();
         self.implied_end_tags(name);
-        if BLOCK.contains(&name) {
+        if listed(BLOCK, name) {
             self.pending = Gap::Paragraph;
         }
         if name == "br" {
@@ -1485,7 +1488,7 @@ impl<'a> Walk<'a> {
         }
         let foreign_root = matches!(name, "svg" | "math");
         let self_closed = tag.self_closing && (foreign_root || !self.html_context());
-        if VOID.contains(&name) || self_closed || matches!(name, "html" | "head" | "body") {
+        if listed(VOID, name) || self_closed || matches!(name, "html" | "head" | "body") {
             return None;
         }
         self.push(tag);
@@ -1494,15 +1497,13 @@ impl<'a> Walk<'a> {
 
     /// Closes what a start tag implicitly closes.
     fn implied_end_tags(&mut self, name: &str) {
-        if self.foreign > 0
-            && !self.is_open("foreignobject")
-            && BREAKS_OUT_OF_FOREIGN.contains(&name)
+        if self.foreign > 0 && !self.is_open("foreignobject") && listed(BREAKS_OUT_OF_FOREIGN, name)
         {
             while self.foreign > 0 && !self.stack.is_empty() {
                 self.pop();
             }
         }
-        if CLOSES_P.contains(&name) {
+        if listed(CLOSES_P, name) {
             self.close_group(GROUP_P, |_| true);
         }
         match name {
@@ -1632,7 +1633,7 @@ impl<'a> Walk<'a> {
     }
 
     fn end(&mut self, name: &str) {
-        if BLOCK.contains(&name) {
+        if listed(BLOCK, name) {
             self.pending = Gap::Paragraph;
         }
         if name == "br" {
@@ -2195,6 +2196,25 @@ fn json_strings<'s>(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn tag_lists_are_sorted_for_lookup() {
+        for list in [
+            VOID,
+            BLOCK,
+            HEADINGS,
+            CLOSES_P,
+            BREAKS_OUT_OF_FOREIGN,
+            P_SCOPE,
+            ITEM_SCOPE,
+        ] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+            for name in list {
+                assert!(listed(list, name));
+            }
+        }
+        assert!(!listed(BLOCK, "span") && !listed(VOID, "div"));
+    }
 
     /// `split_text` as it was before it scanned with `memchr`: one byte at
     /// a time.
