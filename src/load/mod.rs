@@ -213,23 +213,12 @@ pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, 
 
 /// Decodes bytes already read (any encoding) into a document.
 pub fn from_bytes(display: &str, kind: Kind, bytes: &[u8]) -> Document {
-    let declared = declared_charset(kind, bytes);
-    from_decoded(
-        display,
-        kind,
-        decode::decode(bytes, declared.as_deref(), None),
-    )
-}
-
-/// The charset an HTML page declares in its first kilobyte.
-fn declared_charset(kind: Kind, bytes: &[u8]) -> Option<String> {
-    match kind {
+    // The charset an HTML page declares in its first kilobyte.
+    let declared = match kind {
         Kind::Html => html::declared_charset(&bytes[..bytes.len().min(1024)]),
         _ => None,
-    }
-}
-
-fn from_decoded(display: &str, kind: Kind, decoded: decode::Decoded) -> Document {
+    };
+    let decoded = decode::decode(bytes, declared.as_deref(), None);
     let mut doc = from_source(display, kind, decoded.text);
     doc.origin = decoded.origin;
     doc.encoding = decoded.encoding.name();

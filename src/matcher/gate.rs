@@ -69,12 +69,18 @@ fn crosses_lines(hir: &Hir) -> bool {
 fn holds_newline(hir: &Hir) -> bool {
     match hir.kind() {
         HirKind::Literal(lit) => lit.0.contains(&b'\n'),
-        HirKind::Class(Class::Unicode(c)) => c.iter().any(|r| r.start() <= '\n' && '\n' <= r.end()),
-        HirKind::Class(Class::Bytes(c)) => c.iter().any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+        HirKind::Class(class) => class_has_newline(class),
         HirKind::Capture(cap) => holds_newline(&cap.sub),
         HirKind::Repetition(rep) => rep.max != Some(0) && holds_newline(&rep.sub),
         HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().any(holds_newline),
         HirKind::Empty | HirKind::Look(_) => false,
+    }
+}
+
+fn class_has_newline(class: &Class) -> bool {
+    match class {
+        Class::Unicode(c) => c.iter().any(|r| r.start() <= '\n' && '\n' <= r.end()),
+        Class::Bytes(c) => c.iter().any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
     }
 }
 
@@ -88,12 +94,7 @@ fn bare_anchor(hir: &Hir) -> bool {
         HirKind::Alternation(branches) => {
             let newline = branches.iter().any(|b| match b.kind() {
                 HirKind::Literal(lit) => &*lit.0 == b"\n",
-                HirKind::Class(Class::Unicode(c)) => {
-                    c.iter().any(|r| r.start() <= '\n' && '\n' <= r.end())
-                }
-                HirKind::Class(Class::Bytes(c)) => {
-                    c.iter().any(|r| r.start() <= b'\n' && b'\n' <= r.end())
-                }
+                HirKind::Class(class) => class_has_newline(class),
                 _ => false,
             });
             branches.iter().any(|b| {
