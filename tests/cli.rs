@@ -454,3 +454,67 @@ fn rules_show_prints_the_rule() {
         2
     );
 }
+
+/// A scan long enough for the progress counter to draw, run on a
+/// pseudo-terminal as a person would, must finish (it used to hang: the
+/// binary held the standard-error lock the counter's thread waits for).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_long_scan_on_a_terminal_finishes_and_shows_progress() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..8000 {
+        write(
+            dir.path(),
+            &format!("a{i}.txt"),
+            format!("Title {i}\n\nThe council met on Monday, meeting {i}.\n"),
+        );
+    }
+    let inner = format!(
+        "{} check --jobs 1 --no-config --fail-on none {}",
+        env!("CARGO_BIN_EXE_clearance"),
+        dir.path().display()
+    );
+    // util-linux `script` gives the command a pseudo-terminal for its
+    // standard streams; its own output (the terminal's) goes to our pipe.
+    let mut child = Command::new("script")
+        .args(["-qec", &inner, "/dev/null"])
+        .env_remove("CI")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs (it gives the scan a terminal)");
+    // Read what the terminal shows as it comes, so a full pipe never stalls it.
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut screen = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut screen).unwrap();
+        screen
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("`clearance check` on a terminal did not finish in 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let screen = reader.join().unwrap();
+    let screen = String::from_utf8_lossy(&screen);
+    assert!(status.success(), "exit {status:?}: {screen}");
+    assert!(
+        screen.contains("Checking… "),
+        "the scan ended before the counter drew, so this run tested nothing: {screen}"
+    );
+    assert!(
+        screen.contains("8000 findings (8000 errors, 0 warnings, 0 info) in 8000 of 8000 files."),
+        "{screen}"
+    );
+}
