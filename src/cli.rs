@@ -75,6 +75,12 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub packs: PackArgs,
 
+    /// Hold this pack's requirements on every file, as the config's
+    /// `require:` does (e.g. `il-27a`: every article needs a section 27A
+    /// notice). Repeatable.
+    #[arg(long, value_name = "PACK")]
+    pub require: Vec<String>,
+
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<NonZeroUsize>,

@@ -28,6 +28,8 @@ struct RawConfig {
     #[serde(default)]
     packs: Option<Vec<Spanned<String>>>,
     #[serde(default)]
+    require: Vec<Spanned<String>>,
+    #[serde(default)]
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
@@ -67,6 +69,8 @@ struct RawOverride {
     #[serde(default)]
     packs: Vec<Spanned<String>>,
     #[serde(default)]
+    require: Vec<Spanned<String>>,
+    #[serde(default)]
     severity: BTreeMap<String, Spanned<Level>>,
 }
 
@@ -104,6 +108,9 @@ pub struct Config {
     /// Packs to run (built-in names, or paths resolved against `dir`);
     /// `None`: every built-in pack.
     pub packs: Option<Vec<String>>,
+    /// Packs whose requirements (`required_when` rules) hold on every file:
+    /// the publisher's policy, e.g. `il-27a` for an Israeli site.
+    pub require: Vec<String>,
     exclude: Option<GlobSet>,
     overrides: Vec<Override>,
     pub fail_on: Option<crate::cli::FailOn>,
@@ -118,6 +125,7 @@ struct Override {
     /// `+name` adds a pack, `-name` (or a bare name) ... see `apply`.
     add: Vec<String>,
     remove: Vec<String>,
+    require: Vec<String>,
     severity: BTreeMap<String, Option<Severity>>,
 }
 
@@ -166,6 +174,7 @@ impl Config {
             RawConfig {
                 publisher: None,
                 packs: None,
+                require: Vec::new(),
                 exclude: Vec::new(),
                 overrides: Vec::new(),
                 fail_on: None,
@@ -242,6 +251,11 @@ impl Config {
                 files,
                 add,
                 remove,
+                require: o
+                    .require
+                    .iter()
+                    .map(|r| r.value.trim().to_string())
+                    .collect(),
                 severity,
             });
         }
@@ -258,6 +272,11 @@ impl Config {
             dir,
             publisher: std::sync::Arc::new(raw.publisher.unwrap_or_default()),
             packs,
+            require: raw
+                .require
+                .iter()
+                .map(|r| r.value.trim().to_string())
+                .collect(),
             exclude,
             overrides,
             fail_on: raw.fail_on.map(|f| match f.value {
@@ -302,6 +321,15 @@ impl Config {
         }
     }
 
+    /// Pack names `require:` lists, at the top and in overrides, to check
+    /// against the loaded packs.
+    pub fn required_packs(&self) -> impl Iterator<Item = &str> {
+        self.require
+            .iter()
+            .chain(self.overrides.iter().flat_map(|o| &o.require))
+            .map(String::as_str)
+    }
+
     /// Rule ids the overrides name, to check against the loaded packs.
     pub fn named_rules(&self) -> impl Iterator<Item = &str> {
         self.overrides
@@ -335,6 +363,7 @@ impl Config {
             ..Profile::default()
         };
         profile.off_packs.extend(base_off.iter().cloned());
+        profile.required.extend(self.require.iter().cloned());
         if self.overrides.is_empty() {
             return profile;
         }
@@ -344,6 +373,7 @@ impl Config {
                 profile.off_packs.remove(name);
             }
             profile.off_packs.extend(o.remove.iter().cloned());
+            profile.required.extend(o.require.iter().cloned());
             profile
                 .severity
                 .extend(o.severity.iter().map(|(k, v)| (k.clone(), *v)));

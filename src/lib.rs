@@ -222,6 +222,28 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
                 .display()
         )));
     }
+    let mut required: Vec<String> = config.required_packs().map(str::to_string).collect();
+    required.extend(args.require.iter().cloned());
+    if let Some(unknown) = required.iter().find(|name| {
+        engine.packs().iter().all(|p| p.name != **name)
+            && pack::builtin_names().all(|b| b != name.as_str())
+    }) {
+        let from = if args.require.contains(unknown) {
+            "--require".to_string()
+        } else {
+            format!(
+                "{}: `require`",
+                config
+                    .path
+                    .as_deref()
+                    .unwrap_or(Path::new("config"))
+                    .display()
+            )
+        };
+        return Err(Error::Usage(format!(
+            "{from} names the pack `{unknown}`, which is neither loaded nor built in"
+        )));
+    }
     let threads = args.jobs.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |n| n.get(),
@@ -241,6 +263,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         jsonl,
         stdin: args.stdin_format.kind(),
         base_off,
+        required: args.require.clone(),
         config: config.path.is_some().then_some(config),
         baseline: args.baseline.as_deref().map(read_baseline).transpose()?,
         progress: progress::Progress::wanted(),
@@ -363,6 +386,9 @@ pub struct ScanOptions {
     pub stdin: load::Kind,
     /// Packs loaded but off unless an override switches them on.
     pub base_off: Vec<String>,
+    /// Packs whose requirements hold on every file (`--require`), besides
+    /// those the configuration requires.
+    pub required: Vec<String>,
     /// Excludes and per-file overrides.
     pub config: Option<config::Config>,
     /// Known findings to hide.
@@ -381,6 +407,7 @@ impl Default for ScanOptions {
             jsonl: load::jsonl::Fields::default(),
             stdin: load::Kind::Text,
             base_off: Vec::new(),
+            required: Vec::new(),
             config: None,
             baseline: None,
             progress: false,
@@ -397,13 +424,14 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
     let add = |loaded: Result<load::Document, load::InputProblem>, path: &Path| {
         let (report, problems, baselined, counted) = match loaded {
             Ok(doc) => {
-                let profile = match &options.config {
+                let mut profile = match &options.config {
                     Some(config) => config.profile(path, &options.base_off),
                     None => matcher::Profile {
                         off_packs: options.base_off.iter().cloned().collect(),
                         ..matcher::Profile::default()
                     },
                 };
+                profile.required.extend(options.required.iter().cloned());
                 let mut findings = engine.check_with(&doc, &profile).findings;
                 suppress::apply(&mut findings, &suppress::directives(&doc, doc.kind), &doc);
                 let baselined = options

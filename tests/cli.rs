@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{clearance, json, write};
+use common::{clearance, json, require_27a, write};
 use serde_json::Value;
 
 /// Rule ids reported per path, sorted.
@@ -44,6 +44,7 @@ rules:
 #[test]
 fn exit_codes_follow_fail_on() {
     let dir = tempfile::tempdir().unwrap();
+    require_27a(dir.path());
     write(dir.path(), "ok.txt", GOOD);
     let clean = clearance(dir.path(), &["check", "--format", "json", "."]);
     assert_eq!(clean.code, 0, "{}", clean.stderr);
@@ -79,6 +80,7 @@ fn exit_codes_follow_fail_on() {
 #[test]
 fn json_has_the_documented_shape() {
     let dir = tempfile::tempdir().unwrap();
+    require_27a(dir.path());
     write(dir.path(), "a/bad.txt", NO_NOTICE);
     write(dir.path(), "a/ok.txt", GOOD);
     let run = clearance(dir.path(), &["check", "--format", "json", "a"]);
@@ -109,6 +111,7 @@ fn json_has_the_documented_shape() {
 #[test]
 fn user_pack_adds_to_the_builtin_ones() {
     let dir = tempfile::tempdir().unwrap();
+    require_27a(dir.path());
     write(dir.path(), "house.yaml", HOUSE_PACK);
     write(dir.path(), "x.txt", "طالع أيضا: خبر آخر\n");
     let both = json(&clearance(
@@ -229,6 +232,7 @@ fn unknown_pack_name_is_a_usage_error() {
 #[test]
 fn bad_files_are_reported_and_the_scan_goes_on() {
     let dir = tempfile::tempdir().unwrap();
+    require_27a(dir.path());
     write(dir.path(), "docs/bad.txt", NO_NOTICE);
     write(
         dir.path(),
@@ -301,6 +305,7 @@ fn missing_path_is_reported() {
 #[test]
 fn ignore_files_are_respected_outside_git() {
     let dir = tempfile::tempdir().unwrap();
+    require_27a(dir.path());
     write(dir.path(), "site/a.txt", NO_NOTICE);
     write(dir.path(), "site/drafts/b.txt", NO_NOTICE);
     write(dir.path(), "site/vendor/c.md", NO_NOTICE);
@@ -327,6 +332,7 @@ fn ignore_files_are_respected_outside_git() {
 #[test]
 fn markdown_code_blocks_are_not_scanned() {
     let dir = tempfile::tempdir().unwrap();
+    require_27a(dir.path());
     let notice = "השימוש נעשה לפי סעיף 27א לחוק זכות יוצרים. לפניות: copyright@city-news.co.il";
     write(
         dir.path(),
@@ -473,7 +479,7 @@ fn a_long_scan_on_a_terminal_finishes_and_shows_progress() {
         );
     }
     let inner = format!(
-        "{} check --jobs 1 --no-config --fail-on none {}",
+        "{} check --jobs 1 --no-config --require il-27a --fail-on none {}",
         env!("CARGO_BIN_EXE_clearance"),
         dir.path().display()
     );

@@ -46,6 +46,8 @@ fn archive() -> tempfile::TempDir {
     );
     w("news/my story.md", b"# Story\n\nNothing here.\n");
     w("news/broken.md", b"\x00\x01binary");
+    // An Israeli publisher: every article needs a section 27A notice.
+    w("clearance.yaml", b"require: [il-27a]\n");
     dir
 }
 

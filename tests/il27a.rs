@@ -96,11 +96,19 @@ const NEWSROOM: &[(&str, &[&str])] = &[
 
 /// Runs `clearance check --format json` with only the `il-27a` pack, from the
 /// crate root, and returns the exit code and the parsed report.
+///
+/// Fixtures are checked as for an Israeli publisher (`--require il-27a`);
+/// the newsroom says so in its own clearance.yaml.
 fn check(path: &Path) -> (i32, Value) {
+    check_with(path, &["--require", "il-27a"])
+}
+
+fn check_with(path: &Path, extra: &[&str]) -> (i32, Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_clearance"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["check", "--format", "json", "--no-default-packs"])
         .args(["--pack", "il-27a"])
+        .args(extra)
         .arg(path)
         .output()
         .expect("could not run the clearance binary");
@@ -326,13 +334,14 @@ fn spans_point_at_the_offending_text() {
 fn newsroom_demo_corpus() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/newsroom");
     let listed: BTreeSet<String> = NEWSROOM.iter().map(|(file, _)| file.to_string()).collect();
-    assert_eq!(
-        files_under(&root),
-        listed,
-        "examples/newsroom and NEWSROOM differ"
+    let mut articles = files_under(&root);
+    assert!(
+        articles.remove("clearance.yaml"),
+        "the newsroom's clearance.yaml (require: [il-27a]) is missing"
     );
+    assert_eq!(articles, listed, "examples/newsroom and NEWSROOM differ");
 
-    let (code, report) = check(Path::new("examples/newsroom"));
+    let (code, report) = check_with(Path::new("examples/newsroom"), &[]);
     let mut failures = shape_problems(&report);
 
     let mut actual: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -370,4 +379,111 @@ fn newsroom_demo_corpus() {
         failures.push(format!("exit code {code}, expected 1"));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `tests/fixtures/il-27a-policy/`: file → rule ids with no configuration,
+/// and with the pack required (an Israeli publisher's clearance.yaml).
+/// Whether section 27A applies is the publisher's policy: unconfigured,
+/// notice-missing reads only a page that shows it uses works whose owner it
+/// could not find; a notice that is present is checked either way; writing
+/// about the section is not a notice.
+const POLICY: &[(&str, &[&str], &[&str])] = &[
+    ("wire-story-en.txt", &[], &[NOTICE_MISSING]),
+    ("law-firm-article-he.txt", &[], &[NOTICE_MISSING]),
+    ("court-ruling-en.txt", &[], &[NOTICE_MISSING]),
+    (
+        "good-faith-disclaimer-he.txt",
+        &[NOTICE_MISSING],
+        &[NOTICE_MISSING],
+    ),
+    (
+        "internet-photo-he.txt",
+        &[NOTICE_MISSING],
+        &[NOTICE_MISSING],
+    ),
+    ("short-form-ar.txt", &[CONTACT_MISSING], &[CONTACT_MISSING]),
+    (
+        "photo-credit-he.txt",
+        &[CONTACT_MISSING],
+        &[CONTACT_MISSING],
+    ),
+];
+
+#[test]
+fn whether_27a_applies_is_the_publishers_policy() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/il-27a-policy");
+    let on_disk = files_under(&dir);
+    let listed: BTreeSet<String> = POLICY.iter().map(|(f, _, _)| f.to_string()).collect();
+    assert_eq!(on_disk, listed, "il-27a-policy fixtures and POLICY differ");
+    let mut failures = Vec::new();
+    for &(name, unconfigured, required) in POLICY {
+        for (flags, expected) in [
+            (&["--no-config"][..], unconfigured),
+            (&["--no-config", "--require", "il-27a"][..], required),
+        ] {
+            let (code, report) = check_with(&dir.join(name), flags);
+            let got = rule_ids(findings(&report));
+            if got != ids(expected) {
+                failures.push(format!(
+                    "{name} {flags:?}: expected {expected:?}, got {got:?}\n{}",
+                    describe(findings(&report))
+                ));
+            }
+            if code != expected_exit_code(&report) {
+                failures.push(format!("{name} {flags:?}: exit code {code}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `require:` in clearance.yaml, at the top or per folder in an override,
+/// switches the requirement on; a name that is no pack is an error.
+#[test]
+fn require_in_the_config_switches_the_notice_requirement_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let story = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/il-27a-policy/wire-story-en.txt"),
+    )
+    .unwrap();
+    for rel in ["il/a.txt", "world/b.txt"] {
+        fs::create_dir_all(dir.path().join(rel).parent().unwrap()).unwrap();
+        fs::write(dir.path().join(rel), &story).unwrap();
+    }
+    let run = |config: &str| {
+        fs::write(dir.path().join("clearance.yaml"), config).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_clearance"))
+            .current_dir(dir.path())
+            .args(["check", "--format", "json", "."])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        let paths: Vec<String> = findings(&report)
+            .iter()
+            .filter(|f| f["rule"] == NOTICE_MISSING)
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect();
+        (
+            out.status.code().unwrap(),
+            paths,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(
+        run("publisher: { name: World Desk }\n").1,
+        Vec::<String>::new()
+    );
+    assert_eq!(run("require: [il-27a]\n").1, ["il/a.txt", "world/b.txt"]);
+    let per_folder = "overrides:\n  - files: [\"il/**\"]\n    require: [il-27a]\n";
+    assert_eq!(
+        run(per_folder),
+        (1, vec!["il/a.txt".to_string()], String::new())
+    );
+    let (code, _, stderr) = run("require: [il27a]\n");
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("clearance.yaml: `require` names the pack `il27a`"),
+        "{stderr}"
+    );
 }

@@ -57,6 +57,8 @@ fn check(dir: &Path, args: &[&str]) -> Value {
             "--no-default-packs",
             "--pack",
             "il-27a",
+            "--require",
+            "il-27a",
         ])
         .args(args)
         .current_dir(dir)

@@ -658,7 +658,8 @@ fn newsroom_other_packs() {
     let mut seen = 0;
     for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
         let entry = entry.unwrap();
-        if !entry.file_type().is_file() {
+        // The newsroom's clearance.yaml is not an article.
+        if !entry.file_type().is_file() || Kind::of(entry.path()).is_none() {
             continue;
         }
         let rel = entry
@@ -703,7 +704,7 @@ fn the_27a_contact_reach_is_counted_in_characters() {
             .iter()
             .any(|f| f.rule == "il-27a/contact-missing")
     };
-    let citation = "وفقًا للمادة 27 أ من قانون حقوق التأليف والنشر 2007، ";
+    let citation = "يتم استخدام المواد وفقًا للمادة 27 أ من قانون حقوق التأليف والنشر 2007، ";
     // With its space, each word reads as 4, 5 and 4 characters: the marks
     // and the tatweel fold away.
     let words = ["كَلِمَ ", "מילה ", "نصـّص "];

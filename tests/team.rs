@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{clearance, json, write};
+use common::{clearance, json, require_27a, write};
 use serde_json::Value;
 
 /// (path, rule, severity) of every finding.
@@ -31,7 +31,7 @@ fn config_is_found_upward_and_applied() {
     write(
         dir.path(),
         "clearance.yaml",
-        "packs: [il-27a]\nexclude: [\"drafts/**\"]\nfail_on: warning\n\
+        "packs: [il-27a]\nrequire: [il-27a]\nexclude: [\"drafts/**\"]\nfail_on: warning\n\
          overrides:\n  - files: [\"wire/**\"]\n    packs: [+house.yaml]\n    severity: { il-27a/notice-missing: warning }\n\
          \x20 - files: [\"archive/**\"]\n    packs: [-il-27a]\n",
     );
@@ -122,6 +122,7 @@ fn bad_config_points_into_the_file() {
 #[test]
 fn inline_and_front_matter_suppressions() {
     let dir = tempfile::tempdir().unwrap();
+    require_27a(dir.path());
     write(
         dir.path(),
         "a.md",
@@ -170,6 +171,7 @@ fn inline_and_front_matter_suppressions() {
 #[test]
 fn baseline_hides_known_findings_across_edits() {
     let dir = tempfile::tempdir().unwrap();
+    require_27a(dir.path());
     write(dir.path(), "a.txt", BAD_CONTACT);
     write(dir.path(), "b.txt", NO_NOTICE);
     let run = clearance(dir.path(), &["check", "--write-baseline", "base.json", "."]);
@@ -264,6 +266,7 @@ fn init_writes_a_config_that_loads() {
 #[test]
 fn output_file_and_quiet_pipes() {
     let dir = tempfile::tempdir().unwrap();
+    require_27a(dir.path());
     write(dir.path(), "a.txt", NO_NOTICE);
     let run = clearance(
         dir.path(),

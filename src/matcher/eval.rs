@@ -88,6 +88,9 @@ pub struct Profile {
     /// The configuration's `publisher:` block, for `publisher` matchers,
     /// `domain_in` / `equals` checks and `{publisher.*}` in messages.
     pub publisher: Option<Arc<Publisher>>,
+    /// Packs the configuration requires (`require:`): their `required_when`
+    /// rules hold on every document.
+    pub required: BTreeSet<String>,
 }
 
 impl Profile {
@@ -187,6 +190,12 @@ impl Engine {
                 read.iter().filter_map(|&k| regions[k].as_ref()).collect();
             if let Some(when) = rule.when
                 && scoped.iter().all(|r| self.eval(r, when).is_empty())
+            {
+                continue;
+            }
+            if let Some(trigger) = rule.required_when
+                && !profile.required.contains(rule.pack())
+                && scoped.iter().all(|r| self.eval(r, trigger).is_empty())
             {
                 continue;
             }

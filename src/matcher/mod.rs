@@ -98,6 +98,7 @@ impl Engine {
             }
             for rule in &mut pack.rules {
                 rule.when = rule.when.map(|n| n + offset);
+                rule.required_when = rule.required_when.map(|n| n + offset);
                 let placeholder = RuleKind::Require {
                     node: 0,
                     per: Per::Document,
@@ -322,6 +323,7 @@ fn contact_anchors<'r>(
     }
     for rule in rules {
         whole |= rule.when.is_some_and(is_contact);
+        whole |= rule.required_when.is_some_and(is_contact);
         match &rule.kind {
             RuleKind::Require { node: n, .. } | RuleKind::Forbid { node: n, .. } => {
                 whole |= is_contact(*n)
@@ -365,7 +367,10 @@ fn reads_once(nodes: &[Node], sees_edges: &[bool], rule: &Rule) -> bool {
     };
     !reaches(
         nodes,
-        rule.when.into_iter().chain([node]),
+        rule.when
+            .into_iter()
+            .chain(rule.required_when)
+            .chain([node]),
         |id, n| match n {
             Node::Not(_)
             | Node::Near { negate: true, .. }

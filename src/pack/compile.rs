@@ -206,6 +206,17 @@ impl Compiler<'_> {
         }
 
         let when = raw.when.as_ref().map(|m| self.matcher(m)).transpose()?;
+        let required_when = match &raw.required_when {
+            Some(m) if raw.require.is_none() || raw.around.is_some() => {
+                return Err(e.at(
+                    span_of(m),
+                    "`required_when` goes with `require` (without `around`)",
+                    "not used",
+                ));
+            }
+            Some(m) => Some(self.matcher(m)?),
+            None => None,
+        };
         let mut captures = BTreeSet::new();
         if raw.per.is_some() && (raw.require.is_none() || raw.around.is_some()) {
             return Err(e.at(
@@ -290,10 +301,12 @@ impl Compiler<'_> {
             scope,
             examples: Examples {
                 publisher: raw.examples.publisher.clone(),
+                required: raw.examples.required,
                 valid: raw.examples.valid.clone(),
                 invalid: raw.examples.invalid.clone(),
             },
             when,
+            required_when,
             kind,
         })
     }

@@ -25,6 +25,11 @@ pub fn run(pack: Pack) -> Result<ExampleResult, crate::Error> {
     for rule in engine.rules() {
         let profile = Profile {
             publisher: rule.examples.publisher.clone().map(std::sync::Arc::new),
+            required: if rule.examples.required {
+                std::iter::once(rule.pack().to_string()).collect()
+            } else {
+                Default::default()
+            },
             ..Profile::default()
         };
         let cases = rule

@@ -50,7 +50,24 @@ pub struct Rule {
     pub scope: Vec<Scope>,
     pub examples: Examples,
     pub(crate) when: Option<NodeId>,
+    /// From `required_when`: unless the configuration requires the pack, the
+    /// rule runs only on documents where this node matches.
+    pub(crate) required_when: Option<NodeId>,
     pub(crate) kind: RuleKind,
+}
+
+impl Rule {
+    /// The pack the rule belongs to (the part of its id before `/`).
+    pub fn pack(&self) -> &str {
+        self.id.split('/').next().unwrap_or_default()
+    }
+
+    /// Whether the rule is a requirement that the configuration switches on
+    /// (`required_when:`); without `require: [PACK]` it runs only where its
+    /// trigger matches.
+    pub fn is_configurable_requirement(&self) -> bool {
+        self.required_when.is_some()
+    }
 }
 
 /// Inline examples of a rule.
@@ -58,6 +75,8 @@ pub struct Rule {
 pub struct Examples {
     /// The publisher the examples are checked for.
     pub publisher: Option<crate::config::Publisher>,
+    /// Checked as for a configuration that requires the pack.
+    pub required: bool,
     pub valid: Vec<String>,
     pub invalid: Vec<String>,
 }

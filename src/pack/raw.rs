@@ -52,6 +52,12 @@ pub(crate) struct RawRule {
     /// The rule applies only to documents where this matcher matches.
     #[serde(default)]
     pub(crate) when: Option<Spanned<RawMatcher>>,
+    /// With `require`: the requirement holds only where the configuration
+    /// requires this pack (`require: [PACK]` in clearance.yaml), or in a
+    /// document where this matcher matches (the page itself shows the
+    /// requirement applies).
+    #[serde(default)]
+    pub(crate) required_when: Option<Spanned<RawMatcher>>,
     /// Without `around`: a finding when nothing matches. With `around`: a
     /// finding for each `around` match that has no match of this within `within`.
     #[serde(default)]
@@ -239,6 +245,10 @@ pub(crate) struct RawExamples {
     /// The publisher the examples are checked for (as in `clearance.yaml`).
     #[serde(default)]
     pub(crate) publisher: Option<crate::config::Publisher>,
+    /// The examples are checked as for a configuration that requires the
+    /// pack (`require: [PACK]`), so `required_when` holds everywhere.
+    #[serde(default)]
+    pub(crate) required: bool,
     #[serde(default)]
     pub(crate) valid: Vec<String>,
     #[serde(default)]

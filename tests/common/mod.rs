@@ -40,3 +40,11 @@ pub(crate) fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
     std::fs::create_dir_all(path.parent().expect("a relative path")).expect("folders");
     std::fs::write(path, bytes).expect("write");
 }
+
+/// Writes the `clearance.yaml` of a publisher for which section 27A applies
+/// to every article (`require: [il-27a]`), as `clearance init` does for an
+/// Israeli site.
+#[allow(dead_code)]
+pub(crate) fn require_27a(dir: &Path) {
+    write(dir, "clearance.yaml", "require: [il-27a]\n");
+}
