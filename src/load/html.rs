@@ -1046,7 +1046,23 @@ const H1: u16 = 1 << 4;
 const LICENSE: u16 = 1 << 5;
 /// Not rendered: `<template>`, `<svg>`.
 const SKIP: u16 = 1 << 6;
-const FLAG_COUNT: usize = 7;
+/// Inside a link (`<a>`).
+const LINK: u16 = 1 << 7;
+/// Inside an element whose class or id names a credit (credit, copyright,
+/// byline, photographer, courtesy, attribution): the page's own markup for
+/// who took a photo.
+const CREDIT: u16 = 1 << 8;
+const FLAG_COUNT: usize = 9;
+
+/// Class and id words that mark an element as a photo credit.
+const CREDIT_CLASSES: &[&[u8]] = &[
+    b"credit",
+    b"copyright",
+    b"byline",
+    b"photographer",
+    b"courtesy",
+    b"attribution",
+];
 
 /// Groups of elements closed by an implied end tag.
 const GROUP_P: usize = 0;
@@ -1083,6 +1099,8 @@ struct Item {
     flags: u16,
     /// The innermost element with "footer" in its id or class (1-based), or 0.
     footer: usize,
+    /// The innermost open `<figure>` (1-based index into `figures`), or 0.
+    figure: usize,
     kind: Kind,
 }
 
@@ -1099,6 +1117,14 @@ struct Open {
     first_item: usize,
     /// Has "footer" in its id or class.
     footerish: bool,
+}
+
+/// What a `<figure>` holds, as far as its captions are concerned.
+#[derive(Debug, Default)]
+struct Figure {
+    /// An image (`<img>`, `<picture>`, `<amp-img>`): a caption of a video
+    /// player or a slideshow button is not a photo caption.
+    image: bool,
 }
 
 /// What the raw content after a start tag is for.
@@ -1407,6 +1433,9 @@ struct Walk<'a> {
     /// Per such element: it is a footer, not a page wrapper (no `<article>`,
     /// `<main>` or `<h1>` opened inside it).
     footer_ok: Vec<bool>,
+    /// Every `<figure>` so far, and the open ones (1-based), innermost last.
+    figures: Vec<Figure>,
+    open_figures: Vec<usize>,
     items: Vec<Item>,
     /// The separator owed to the next piece of text.
     pending: Gap,
@@ -1432,6 +1461,8 @@ impl<'a> Walk<'a> {
             foreign: 0,
             footers: Vec::new(),
             footer_ok: Vec::new(),
+            figures: Vec::new(),
+            open_figures: Vec::new(),
             items: Vec::new(),
             pending: Gap::None,
             after_br: false,
@@ -1445,6 +1476,10 @@ impl<'a> Walk<'a> {
 
     fn footer(&self) -> usize {
         self.footers.last().copied().unwrap_or(0)
+    }
+
+    fn figure(&self) -> usize {
+        self.open_figures.last().copied().unwrap_or(0)
     }
 
     fn is_open(&self, name: &str) -> bool {
@@ -1545,6 +1580,7 @@ impl<'a> Walk<'a> {
             "main" => MAIN,
             "footer" => FOOTER,
             "figcaption" => FIGCAPTION,
+            "a" => LINK,
             "h1" if !self.h1_found => H1,
             "template" | "svg" => SKIP,
             _ => 0,
@@ -1554,6 +1590,21 @@ impl<'a> Walk<'a> {
                 .is_some_and(|r| find_ascii_ci(&self.src.as_bytes()[r], b"footer").is_some())
         };
         let footerish = footerish("id") || footerish("class");
+        let creditish = |attr: &str| {
+            tag.attr(attr).is_some_and(|r| {
+                let value = &self.src.as_bytes()[r];
+                CREDIT_CLASSES
+                    .iter()
+                    .any(|word| find_ascii_ci(value, word).is_some())
+            })
+        };
+        if creditish("class") || creditish("id") {
+            flags |= CREDIT;
+        }
+        if name == "figure" {
+            self.figures.push(Figure::default());
+            self.open_figures.push(self.figures.len());
+        }
         if matches!(name, "article" | "main" | "h1") {
             for &id in &self.footers {
                 self.footer_ok[id - 1] = false;
@@ -1616,6 +1667,9 @@ impl<'a> Walk<'a> {
         if matches!(open.name.as_str(), "svg" | "math") {
             self.foreign = self.foreign.saturating_sub(1);
         }
+        if open.name == "figure" {
+            self.open_figures.pop();
+        }
         if open.footerish {
             self.footers.pop();
         }
@@ -1674,6 +1728,7 @@ impl<'a> Walk<'a> {
                 gap,
                 flags: self.flags,
                 footer: self.footer(),
+                figure: self.figure(),
                 kind: Kind::Text,
             });
         }
@@ -1728,8 +1783,11 @@ impl<'a> Walk<'a> {
                     self.add_named(&format!("meta.{known}"), pieces);
                 }
             }
-            "img" => {
-                if let Some(alt) = tag.attr("alt") {
+            "img" | "picture" | "amp-img" => {
+                if let Some(&f) = self.open_figures.last() {
+                    self.figures[f - 1].image = true;
+                }
+                if let Some(alt) = tag.attr("alt").filter(|_| tag.name == "img") {
                     self.side_item(alt, Kind::Alt);
                 }
             }
@@ -1763,7 +1821,7 @@ impl<'a> Walk<'a> {
     /// Out-of-flow text (alt, licence href) for the regions that want it.
     fn side_item(&mut self, range: Range<usize>, kind: Kind) {
         let (pieces, _) = split_text(self.src, range, true);
-        let (flags, footer) = (self.flags, self.footer());
+        let (flags, footer, figure) = (self.flags, self.footer(), self.figure());
         for (k, piece) in pieces.into_iter().enumerate() {
             let gap = match (k, piece.ws) {
                 (0, _) => Gap::Paragraph,
@@ -1776,6 +1834,7 @@ impl<'a> Walk<'a> {
                 gap,
                 flags,
                 footer,
+                figure,
                 kind,
             });
         }
@@ -1830,6 +1889,7 @@ impl<'a> Walk<'a> {
                 gap,
                 flags: self.flags,
                 footer: self.footer(),
+                figure: self.figure(),
                 kind: Kind::Mailto,
             });
         }
@@ -1989,7 +2049,7 @@ impl<'a> Walk<'a> {
             i.kind.in_flow() && (i.flags & FOOTER != 0 || (i.footer > 0 && footer_ok[i.footer - 1]))
         });
         let alt = select(items, |i| i.kind == Kind::Alt);
-        let captions = figcaptions(items);
+        let captions = figcaptions(items, &self.figures);
         let license = select(items, |i| {
             i.kind == Kind::LicenseHref || (i.kind == Kind::Text && i.flags & LICENSE != 0)
         });
@@ -2013,11 +2073,15 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// The text of each figcaption: runs of figcaption items, cut where other
-/// flowing text or an image's `alt` comes between.
-fn figcaptions(items: &[Item]) -> Vec<Vec<Segment>> {
+/// The text of each photo caption: runs of figcaption items, cut where
+/// other flowing text or an image's `alt` comes between. A figcaption is not
+/// a photo caption when it stands outside a figure, when its figure shows
+/// no image (a video player, a slideshow button), when all its text is a link (a teaser headline), or
+/// when its figure marks a credit in its own markup (an element whose class
+/// names a credit): the page says who took the photo.
+fn figcaptions(items: &[Item], figures: &[Figure]) -> Vec<Vec<Segment>> {
     let member = |i: &Item| i.kind.in_flow() && i.flags & FIGCAPTION != 0;
-    let mut out = Vec::new();
+    let mut runs = Vec::new();
     let mut start = None;
     for (k, item) in items.iter().enumerate() {
         if member(item) {
@@ -2025,13 +2089,36 @@ fn figcaptions(items: &[Item]) -> Vec<Vec<Segment>> {
         } else if (item.kind == Kind::Alt || item.kind.in_flow())
             && let Some(s) = start.take()
         {
-            out.push(select(&items[s..k], member));
+            runs.push(s..k);
         }
     }
     if let Some(s) = start {
-        out.push(select(&items[s..], member));
+        runs.push(s..items.len());
     }
-    out
+    let credited = |figure: usize| {
+        items.iter().any(|i| {
+            i.figure == figure
+                && i.flags & CREDIT != 0
+                && i.kind == Kind::Text
+                && piece_is_visible(i)
+        })
+    };
+    runs.into_iter()
+        .filter(|run| {
+            let run = &items[run.clone()];
+            let text: Vec<&Item> = run.iter().filter(|i| i.kind == Kind::Text).collect();
+            let figure = run.first().map_or(0, |i| i.figure);
+            let shows_image = figure > 0 && figures[figure - 1].image;
+            let all_link = !text.is_empty() && text.iter().all(|i| i.flags & LINK != 0);
+            shows_image && !all_link && !credited(figure)
+        })
+        .map(|run| select(&items[run], member))
+        .collect()
+}
+
+/// A text item holds something besides white space.
+fn piece_is_visible(item: &Item) -> bool {
+    item.text.as_deref().is_none_or(|t| !t.trim().is_empty()) && !item.src.is_empty()
 }
 
 /// The text of a piece.
@@ -2783,6 +2870,56 @@ mod tests {
         let decoded = region(&regions, "decoded.cfemail").unwrap();
         assert_eq!(parts(&src, decoded), ["⟨info@site.com⟩"]);
         assert_eq!(&src[decoded.segments[0].src.clone()], hex);
+    }
+
+    /// Which figcaptions are photo captions: one caption region each for
+    /// a figure that shows an image, none for a video player, a slideshow
+    /// button outside any figure, a teaser headline that is all link, or a
+    /// figure whose markup marks its credit.
+    #[test]
+    fn only_figcaptions_of_images_are_photo_captions() {
+        let captions = |html: &str| -> Vec<String> {
+            let (regions, _) = regions(html);
+            regions
+                .iter()
+                .filter(|r| r.name == "caption")
+                .map(|r| parts(html, r).join(" "))
+                .collect()
+        };
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "<figure><picture><source srcset=a.webp></picture><figcaption>Harbour at dawn</figcaption></figure>",
+                &["Harbour at dawn"],
+            ),
+            (
+                "<figure><iframe src=player.html></iframe><figcaption><span>Media caption</span> The minister spoke</figcaption></figure>",
+                &[],
+            ),
+            (
+                "<div><button><figure><div role=img></div></figure></button><figcaption>Slideshow <span>( 3 images )</span></figcaption></div>",
+                &[],
+            ),
+            (
+                "<figure><a href=/story><img src=t.jpg alt=t></a><figcaption><a href=/story>Star seen in town</a></figcaption></figure>",
+                &[],
+            ),
+            (
+                "<figure><img src=a.jpg><figcaption><div class=caption-credit><a href=/p>Dana</a></div></figcaption></figure>",
+                &[],
+            ),
+            (
+                "<figure><img src=a.jpg><figcaption>Protest in Haifa</figcaption><span class=\"image-copyright\">Dana Levi</span></figure>",
+                &[],
+            ),
+            // An empty credit element says nothing: the caption is still read.
+            (
+                "<figure><img src=a.jpg><figcaption>Protest in Haifa <a href=/more>more</a></figcaption><span class=credit> </span></figure>",
+                &["Protest in Haifa more"],
+            ),
+        ];
+        for (html, want) in cases {
+            assert_eq!(captions(html), *want, "{html}");
+        }
     }
 
     #[test]
