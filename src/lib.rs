@@ -21,6 +21,7 @@ pub mod matcher;
 pub mod normalize;
 pub mod pack;
 pub mod progress;
+pub mod read;
 pub mod report;
 pub mod source;
 pub mod suppress;
@@ -69,12 +70,13 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 }
 
 fn is_broken_pipe(e: &Error) -> bool {
-    matches!(e, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+    matches!(e, Error::Write { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
 }
 
+/// A failure to write the report (or a listing) to standard output.
 fn io_err(source: io::Error) -> Error {
-    Error::Io {
-        path: PathBuf::from("<output>"),
+    Error::Write {
+        path: PathBuf::from("standard output"),
         source,
     }
 }
@@ -286,7 +288,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
             let mut buf = Vec::new();
             report::write(args.format, &outcome, &rule_info, style, &mut buf, err)
                 .map_err(io_err)?;
-            write::atomic(path, &buf).map_err(|source| Error::Io {
+            write::atomic(path, &buf).map_err(|source| Error::Write {
                 path: path.clone(),
                 source,
             })?;
@@ -313,10 +315,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
 }
 
 fn read_baseline(path: &Path) -> Result<suppress::Baseline, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = read::settings_file(path, "baseline", read::BASELINE_CAP)?;
     let baseline: suppress::Baseline = serde_json::from_str(&text)
         .map_err(|e| Error::Usage(format!("{}: not a Clearance baseline: {e}", path.display())))?;
     if baseline.version != 1 {
@@ -347,7 +346,7 @@ fn write_baseline(path: &Path, outcome: &Outcome) -> Result<(), Error> {
     };
     let mut text = serde_json::to_vec_pretty(&baseline).map_err(|e| Error::Usage(e.to_string()))?;
     text.push(b'\n');
-    write::atomic(path, &text).map_err(|source| Error::Io {
+    write::atomic(path, &text).map_err(|source| Error::Write {
         path: path.to_path_buf(),
         source,
     })
@@ -611,7 +610,7 @@ fn init(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Error> {
         &args.domains,
         args.contact.as_deref(),
     );
-    write::atomic(&args.path, text.as_bytes()).map_err(|source| Error::Io {
+    write::atomic(&args.path, text.as_bytes()).map_err(|source| Error::Write {
         path: args.path.clone(),
         source,
     })?;
