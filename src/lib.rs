@@ -54,8 +54,8 @@ pub mod exit {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match cli.command {
         Command::Check(args) => check(&args, out, err),
-        Command::Rules(cmd) => rules(cmd, out),
-        Command::Init(args) => init(&args, out),
+        Command::Rules(cmd) => escaped(out, |out| rules(cmd, out)),
+        Command::Init(args) => escaped(out, |out| init(&args, out)),
     };
     match result {
         Ok(code) => code,
@@ -67,6 +67,22 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             exit::ERROR
         }
     }
+}
+
+/// Runs a command that prints plain text (pack titles, rule messages and
+/// examples, paths) and prints it with control and bidi characters shown
+/// as escapes, line breaks kept.
+fn escaped(
+    out: &mut dyn Write,
+    command: impl FnOnce(&mut dyn Write) -> Result<u8, Error>,
+) -> Result<u8, Error> {
+    let mut buf = Vec::new();
+    let result = command(&mut buf);
+    let text = String::from_utf8_lossy(&buf);
+    out.write_all(report::escape::lines(&text).as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(io_err)?;
+    result
 }
 
 fn is_broken_pipe(e: &Error) -> bool {
@@ -270,7 +286,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
             err,
             "clearance: recorded {} findings in {}",
             outcome.total(),
-            path.display()
+            report::escape::text(&path.display().to_string())
         )
         .map_err(io_err)?;
         return Ok(if outcome.problems.is_empty() {
@@ -536,8 +552,14 @@ fn rules(cmd: RulesCommand, out: &mut dyn Write) -> Result<u8, Error> {
         RulesCommand::List(args) => {
             let engine = Engine::new(load_packs(&args)?)?;
             for pack in engine.packs() {
-                writeln!(out, "{} — {} ({})", pack.name, pack.title, pack.origin)
-                    .map_err(io_err)?;
+                writeln!(
+                    out,
+                    "{} — {} ({})",
+                    pack.name,
+                    report::escape::text(&pack.title),
+                    report::escape::text(&pack.origin)
+                )
+                .map_err(io_err)?;
                 for rule in &pack.rules {
                     writeln!(
                         out,
@@ -614,7 +636,12 @@ fn init(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Error> {
         path: args.path.clone(),
         source,
     })?;
-    writeln!(out, "wrote {}", args.path.display()).map_err(io_err)?;
+    writeln!(
+        out,
+        "wrote {}",
+        report::escape::text(&args.path.display().to_string())
+    )
+    .map_err(io_err)?;
     Ok(exit::CLEAN)
 }
 

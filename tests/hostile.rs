@@ -307,3 +307,69 @@ fn a_hostile_config_value_is_escaped() {
         run.stderr
     );
 }
+
+#[test]
+fn rules_listings_and_init_escape_pack_strings_and_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    // An invalid example, so `rules test` prints a failure quoting it.
+    let pack = PACK.replace(
+        "    forbid: { regex: 'start[^|]*?end' }\n",
+        "    forbid: { regex: 'start[^|]*?end' }\n    examples:\n      invalid: [\"no \\e[2J match \\u202E here\"]\n",
+    );
+    write(dir.path(), "hostile.yaml", &pack);
+    let list = clearance(
+        dir.path(),
+        &[
+            "rules",
+            "list",
+            "--no-default-packs",
+            "--pack",
+            "hostile.yaml",
+        ],
+    );
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    assert!(
+        list.stdout
+            .starts_with("hostile — Hostile \\u{1b}[2J pack \\u{202e} (hostile.yaml)\n"),
+        "{}",
+        list.stdout
+    );
+    let show = clearance(
+        dir.path(),
+        &[
+            "rules",
+            "show",
+            "hostile/body-match",
+            "--no-default-packs",
+            "--pack",
+            "hostile.yaml",
+        ],
+    );
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    assert!(
+        show.stdout
+            .contains("  message: found «{match}» \\u{1b}[31mred\\u{1b}[0m\n"),
+        "{}",
+        show.stdout
+    );
+    let test = clearance(dir.path(), &["rules", "test", "hostile.yaml"]);
+    assert_eq!(test.code, 1, "{}", test.stderr);
+    assert!(
+        test.stdout.contains("no \\u{1b}[2J match \\u{202e} here"),
+        "{}",
+        test.stdout
+    );
+    let name = "new\u{1b}[2J\nline.yaml";
+    let init = clearance(dir.path(), &["init", "--path", name]);
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    assert_eq!(init.stdout, "wrote new\\u{1b}[2J\\nline.yaml\n");
+    for (what, run) in [
+        ("list", &list),
+        ("show", &show),
+        ("test", &test),
+        ("init", &init),
+    ] {
+        assert_clean(what, &run.stdout);
+        assert_clean(what, &run.stderr);
+    }
+}

@@ -87,6 +87,18 @@ pub(crate) fn text(s: &str) -> Cow<'_, str> {
     })
 }
 
+/// Text of several lines for a terminal (`rules list`, `rules show`): as
+/// [`text`], but line feeds stay line breaks.
+pub(crate) fn lines(s: &str) -> Cow<'_, str> {
+    escape_with(s, |out, c| {
+        let unsafe_char = c != '\n' && is_unsafe(c);
+        if unsafe_char {
+            push_escape(out, c);
+        }
+        unsafe_char
+    })
+}
+
 /// A GitHub Actions workflow command's message: `%`, CR and LF in the
 /// runner's own escapes (it turns them back into line breaks in the
 /// annotation), every other unsafe character shown as in [`text`].
@@ -224,6 +236,14 @@ mod tests {
         assert_eq!(
             text("a\u{1b}[31mb\u{7}c\rd\ne\tf\u{202e}g\u{2066}h\u{9b}i\u{7f}j\u{2028}"),
             "a\\u{1b}[31mb\\u{7}c\\rd\\ne\\tf\\u{202e}g\\u{2066}h\\u{9b}i\\u{7f}j\\u{2028}"
+        );
+    }
+
+    #[test]
+    fn lines_keep_their_breaks() {
+        assert_eq!(
+            lines("rule \u{1b}[2J\n  message: a\rb\u{202e}\n"),
+            "rule \\u{1b}[2J\n  message: a\\rb\\u{202e}\n"
         );
     }
 

@@ -1,7 +1,7 @@
 //! Printers. Each takes the finished [`Outcome`] and a writer; none decides
 //! anything about exit codes or what to check.
 
-mod escape;
+pub(crate) mod escape;
 mod github;
 mod human;
 mod json;
