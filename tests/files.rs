@@ -153,7 +153,7 @@ fn a_file_that_is_not_yaml_settings_is_not_quoted() {
     );
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
     // A pack with a mistake in it is still shown where the mistake is.
-    write(&site, "bad.yaml", &PACK.replace("error", "loud"));
+    write(&site, "bad.yaml", PACK.replace("error", "loud"));
     let run = clearance(
         &site,
         &["check", "--no-config", "--pack", "bad.yaml", "a.txt"],

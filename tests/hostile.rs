@@ -316,7 +316,7 @@ fn rules_listings_and_init_escape_pack_strings_and_paths() {
         "    forbid: { regex: 'start[^|]*?end' }\n",
         "    forbid: { regex: 'start[^|]*?end' }\n    examples:\n      invalid: [\"no \\e[2J match \\u202E here\"]\n",
     );
-    write(dir.path(), "hostile.yaml", &pack);
+    write(dir.path(), "hostile.yaml", pack);
     let list = clearance(
         dir.path(),
         &[
