@@ -150,12 +150,19 @@ impl Config {
         None
     }
 
-    /// Reads and checks a config file.
+    /// Reads and checks a config file: a regular file of at most
+    /// [`crate::read::CONFIG_CAP`] bytes. A file that does not open like
+    /// YAML settings is refused without quoting it (an error would show
+    /// the line it stopped at).
     pub fn load(path: &Path) -> Result<Config, crate::Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| crate::Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = crate::read::settings_file(path, "config", crate::read::CONFIG_CAP)?;
+        if !crate::read::looks_like_mapping(&text) {
+            return Err(crate::Error::Usage(format!(
+                "{}: not a Clearance config (a YAML mapping such as `fail_on: error`); \
+                 its content is not shown",
+                path.display()
+            )));
+        }
         Config::parse(path, &text).map_err(crate::Error::Config)
     }
 
@@ -193,14 +200,11 @@ impl Config {
             Some(list) => Some(
                 list.iter()
                     .map(|p| {
-                        resolve_pack(&dir, &p.value).ok_or_else(|| {
+                        resolve_pack(&dir, &p.value).map_err(|(message, help)| {
                             err(
                                 span_of(p),
-                                format!(
-                                    "`{}` is neither a built-in pack nor an existing file",
-                                    p.value
-                                ),
-                                Some("built-in packs: see `clearance rules list`"),
+                                message,
+                                Some(help.unwrap_or("built-in packs: see `clearance rules list`")),
                             )
                         })
                     })
@@ -225,11 +229,13 @@ impl Config {
                     Some(name) => (&mut remove, name),
                     None => (&mut add, v.strip_prefix('+').unwrap_or(v)),
                 };
-                let resolved = resolve_pack(&dir, name.trim()).ok_or_else(|| {
+                let resolved = resolve_pack(&dir, name.trim()).map_err(|(message, help)| {
                     err(
                         span_of(p),
-                        format!("`{name}` is neither a built-in pack nor an existing file"),
-                        Some("write +NAME to add a pack for these files, -NAME to remove one"),
+                        message,
+                        Some(help.unwrap_or(
+                            "write +NAME to add a pack for these files, -NAME to remove one",
+                        )),
                     )
                 })?;
                 list.push(resolved);
@@ -460,14 +466,37 @@ fn absolute(path: &Path) -> Option<PathBuf> {
 }
 
 /// A pack spec from the file: a built-in name stays a name; anything else
-/// must be a file or directory, resolved against the config's directory.
-fn resolve_pack(dir: &Path, spec: &str) -> Option<String> {
+/// must be a file or directory, resolved against the config's directory,
+/// and inside it (symlinks followed): a config in a repository must not be
+/// able to read `/proc/self/environ` or `../secret.env`. The error is a
+/// message and, for a path outside, its own help.
+fn resolve_pack(dir: &Path, spec: &str) -> Result<String, (String, Option<&'static str>)> {
     let spec = spec.trim();
     if crate::pack::builtin_names().any(|n| n == spec) {
-        return Some(spec.to_string());
+        return Ok(spec.to_string());
     }
     let path = dir.join(spec);
-    path.exists().then(|| path.display().to_string())
+    if !path.exists() {
+        return Err((
+            format!("`{spec}` is neither a built-in pack nor an existing file"),
+            None,
+        ));
+    }
+    let inside = match (path.canonicalize(), dir.canonicalize()) {
+        (Ok(real), Ok(root)) => real.starts_with(root),
+        _ => false,
+    };
+    if !inside {
+        return Err((
+            format!(
+                "`{spec}` is outside this config's folder ({}); a config names only packs \
+                 in its folder or below",
+                dir.display()
+            ),
+            Some("name a pack elsewhere on the command line: --pack FILE"),
+        ));
+    }
+    Ok(path.display().to_string())
 }
 
 /// Compiles globs; a pattern without `/` matches at any depth.

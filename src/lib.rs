@@ -21,6 +21,7 @@ pub mod matcher;
 pub mod normalize;
 pub mod pack;
 pub mod progress;
+pub mod read;
 pub mod report;
 pub mod source;
 pub mod suppress;
@@ -53,8 +54,8 @@ pub mod exit {
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match cli.command {
         Command::Check(args) => check(&args, out, err),
-        Command::Rules(cmd) => rules(cmd, out),
-        Command::Init(args) => init(&args, out),
+        Command::Rules(cmd) => escaped(out, |out| rules(cmd, out)),
+        Command::Init(args) => escaped(out, |out| init(&args, out)),
     };
     match result {
         Ok(code) => code,
@@ -68,13 +69,30 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     }
 }
 
-fn is_broken_pipe(e: &Error) -> bool {
-    matches!(e, Error::Io { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+/// Runs a command that prints plain text (pack titles, rule messages and
+/// examples, paths) and prints it with control and bidi characters shown
+/// as escapes, line breaks kept.
+fn escaped(
+    out: &mut dyn Write,
+    command: impl FnOnce(&mut dyn Write) -> Result<u8, Error>,
+) -> Result<u8, Error> {
+    let mut buf = Vec::new();
+    let result = command(&mut buf);
+    let text = String::from_utf8_lossy(&buf);
+    out.write_all(report::escape::lines(&text).as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(io_err)?;
+    result
 }
 
+fn is_broken_pipe(e: &Error) -> bool {
+    matches!(e, Error::Write { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// A failure to write the report (or a listing) to standard output.
 fn io_err(source: io::Error) -> Error {
-    Error::Io {
-        path: PathBuf::from("<output>"),
+    Error::Write {
+        path: PathBuf::from("standard output"),
         source,
     }
 }
@@ -291,7 +309,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
             err,
             "clearance: recorded {} findings in {}",
             outcome.total(),
-            path.display()
+            report::escape::text(&path.display().to_string())
         )
         .map_err(io_err)?;
         return Ok(if outcome.problems.is_empty() {
@@ -309,7 +327,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
             let mut buf = Vec::new();
             report::write(args.format, &outcome, &rule_info, style, &mut buf, err)
                 .map_err(io_err)?;
-            write::atomic(path, &buf).map_err(|source| Error::Io {
+            write::atomic(path, &buf).map_err(|source| Error::Write {
                 path: path.clone(),
                 source,
             })?;
@@ -336,10 +354,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
 }
 
 fn read_baseline(path: &Path) -> Result<suppress::Baseline, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = read::settings_file(path, "baseline", read::BASELINE_CAP)?;
     let baseline: suppress::Baseline = serde_json::from_str(&text)
         .map_err(|e| Error::Usage(format!("{}: not a Clearance baseline: {e}", path.display())))?;
     if baseline.version != 1 {
@@ -370,7 +385,7 @@ fn write_baseline(path: &Path, outcome: &Outcome) -> Result<(), Error> {
     };
     let mut text = serde_json::to_vec_pretty(&baseline).map_err(|e| Error::Usage(e.to_string()))?;
     text.push(b'\n');
-    write::atomic(path, &text).map_err(|source| Error::Io {
+    write::atomic(path, &text).map_err(|source| Error::Write {
         path: path.to_path_buf(),
         source,
     })
@@ -565,8 +580,14 @@ fn rules(cmd: RulesCommand, out: &mut dyn Write) -> Result<u8, Error> {
         RulesCommand::List(args) => {
             let engine = Engine::new(load_packs(&args)?)?;
             for pack in engine.packs() {
-                writeln!(out, "{} — {} ({})", pack.name, pack.title, pack.origin)
-                    .map_err(io_err)?;
+                writeln!(
+                    out,
+                    "{} — {} ({})",
+                    pack.name,
+                    report::escape::text(&pack.title),
+                    report::escape::text(&pack.origin)
+                )
+                .map_err(io_err)?;
                 for rule in &pack.rules {
                     writeln!(
                         out,
@@ -639,11 +660,16 @@ fn init(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Error> {
         &args.domains,
         args.contact.as_deref(),
     );
-    write::atomic(&args.path, text.as_bytes()).map_err(|source| Error::Io {
+    write::atomic(&args.path, text.as_bytes()).map_err(|source| Error::Write {
         path: args.path.clone(),
         source,
     })?;
-    writeln!(out, "wrote {}", args.path.display()).map_err(io_err)?;
+    writeln!(
+        out,
+        "wrote {}",
+        report::escape::text(&args.path.display().to_string())
+    )
+    .map_err(io_err)?;
     Ok(exit::CLEAN)
 }
 

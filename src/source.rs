@@ -98,15 +98,22 @@ impl DisplaySource {
 }
 
 /// Replaces control characters (except tab and line breaks) and bidi
-/// overrides/isolates with same-length placeholders.
+/// overrides/isolates with same-length placeholders. A carriage return is a
+/// line break only before a line feed; alone, it would send the terminal's
+/// cursor back over the line.
 pub fn sanitize(text: &str) -> String {
+    let next = text.chars().skip(1).map(Some).chain([None]);
     text.chars()
-        .map(|c| match c {
+        .zip(next)
+        .map(|(c, next)| match c {
+            '\r' if next != Some('\n') => '?',
             '\t' | '\n' | '\r' => c,
             c if (c as u32) < 0x20 || c == '\u{7f}' => '?',
             // C1 controls are 2 bytes in UTF-8: replace with a 2-byte char.
             '\u{80}'..='\u{9f}' => '¿',
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => '\u{fffd}',
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' => {
+                '\u{fffd}'
+            }
             c => c,
         })
         .collect()

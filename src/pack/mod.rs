@@ -268,7 +268,10 @@ impl Pack {
             .collect()
     }
 
-    /// A pack file, or every `*.yaml`/`*.yml` file under a directory (sorted by path).
+    /// A pack file, or every `*.yaml`/`*.yml` file under a directory (sorted
+    /// by path). Each must be a regular file of at most
+    /// [`crate::read::PACK_CAP`] bytes; one that does not look like a pack
+    /// is refused without quoting it.
     pub fn load_path(path: &Path) -> Result<Vec<Pack>, crate::Error> {
         let files: Vec<std::path::PathBuf> = if path.is_dir() {
             let mut files = Vec::new();
@@ -292,10 +295,14 @@ impl Pack {
         files
             .iter()
             .map(|file| {
-                let text = std::fs::read_to_string(file).map_err(|source| crate::Error::Io {
-                    path: file.clone(),
-                    source,
-                })?;
+                let text = crate::read::settings_file(file, "pack", crate::read::PACK_CAP)?;
+                if !crate::read::looks_like_pack(&text) {
+                    return Err(crate::Error::Usage(format!(
+                        "{}: not a Clearance pack (a YAML mapping with a top-level `pack:` key); \
+                         its content is not shown",
+                        file.display()
+                    )));
+                }
                 Pack::from_yaml(&file.display().to_string(), &text).map_err(crate::Error::Pack)
             })
             .collect()

@@ -8,7 +8,9 @@
 //!
 //! The command syntax leaves no room for error: `%`, CR and LF are escaped
 //! in the message, and also `:` and `,` in property values (a path or a
-//! rule id), or the runner splits the line in the wrong place. `col` and
+//! rule id), or the runner splits the line in the wrong place; other
+//! control and bidi characters are shown as escapes (`\u{1b}`), as in
+//! human output. `col` and
 //! `endColumn` are sent only for a span on one line: the runner rejects
 //! them otherwise and the annotation is lost. Columns are characters and
 //! `endColumn` is the column just past the span, as in SARIF.
@@ -27,16 +29,14 @@ use crate::finding::Severity;
 const SUMMARY_CAP: usize = 1 << 20;
 const TRUNCATED: &str = "\n*(truncated: the step summary holds at most 1 MiB)*\n";
 
-/// Escapes a command's message.
-fn message(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+/// Escapes a command's message (see [`super::escape`]).
+fn message(s: &str) -> std::borrow::Cow<'_, str> {
+    super::escape::github_message(s)
 }
 
 /// Escapes a command's property value.
-fn property(s: &str) -> String {
-    message(s).replace(':', "%3A").replace(',', "%2C")
+fn property(s: &str) -> std::borrow::Cow<'_, str> {
+    super::escape::github_property(s)
 }
 
 fn command(s: Severity) -> &'static str {

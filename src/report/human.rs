@@ -1,12 +1,17 @@
 //! Human output: miette's graphical reports, one per finding, with the
 //! matched text quoted in the label (terminals reorder right-to-left text,
 //! so a caret alone can sit under the wrong word).
+//!
+//! Every piece of text that came from input (message, label, help, rule id,
+//! path) goes through [`escape::text`]; the snippet is the display copy of
+//! [`DisplaySource`], with the same characters replaced by placeholders of
+//! the same byte length so that spans stay valid.
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::fmt;
 use std::io::{self, Write};
 
-use super::{Outcome, Style};
+use super::{Outcome, Style, escape};
 use crate::finding::{Finding, Severity};
 use crate::source::DisplaySource;
 
@@ -23,7 +28,7 @@ impl fmt::Debug for FindingReport<'_> {
 
 impl fmt::Display for FindingReport<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&escape::text(&self.finding.message))
     }
 }
 
@@ -31,7 +36,7 @@ impl std::error::Error for FindingReport<'_> {}
 
 impl Diagnostic for FindingReport<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(&self.finding.rule))
+        Some(Box::new(escape::text(&self.finding.rule)))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -41,8 +46,8 @@ impl Diagnostic for FindingReport<'_> {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.finding
             .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .as_deref()
+            .map(|h| Box::new(escape::text(h)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -53,7 +58,7 @@ impl Diagnostic for FindingReport<'_> {
         let span = &self.finding.span;
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(
-                Some(self.finding.label.clone()),
+                Some(escape::text(&self.finding.label).into_owned()),
                 (span.start, span.end - span.start),
             ),
         )))
@@ -69,10 +74,11 @@ struct ProblemReport<'a> {
 
 impl fmt::Display for ProblemReport<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = escape::text(&self.problem.message);
         if self.problem.path.is_empty() {
-            f.write_str(&self.problem.message)
+            f.write_str(&message)
         } else {
-            write!(f, "{}: {}", self.problem.path, self.problem.message)
+            write!(f, "{}: {message}", escape::text(&self.problem.path))
         }
     }
 }
@@ -97,6 +103,137 @@ impl Diagnostic for ProblemReport<'_> {
                 (span.start, span.end - span.start),
             ),
         )))
+    }
+}
+
+/// An error that stopped the run, with every text in it escaped and its
+/// source shown through a [`DisplaySource`]: a pack's message, label or
+/// snippet, a config value or a path may carry terminal escapes too.
+#[derive(Debug)]
+pub(super) struct Clean {
+    message: String,
+    code: Option<String>,
+    severity: Option<miette::Severity>,
+    help: Option<String>,
+    url: Option<String>,
+    labels: Vec<LabeledSpan>,
+    source: Option<DisplaySource>,
+    cause: Option<Box<Cause>>,
+}
+
+/// One error of a source chain, escaped.
+#[derive(Debug)]
+struct Cause {
+    message: String,
+    cause: Option<Box<Cause>>,
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.as_deref().map(|c| c as _)
+    }
+}
+
+impl Clean {
+    pub(super) fn of(error: &dyn Diagnostic) -> Clean {
+        let shown = |d: &dyn fmt::Display| escape::text(&d.to_string()).into_owned();
+        let mut causes = Vec::new();
+        let mut next = error.source();
+        while let Some(e) = next {
+            causes.push(shown(e));
+            next = e.source();
+        }
+        let cause = causes.into_iter().rev().fold(None, |cause, message| {
+            Some(Box::new(Cause { message, cause }))
+        });
+        let labels = error
+            .labels()
+            .map(|labels| {
+                labels
+                    .map(|l| {
+                        let text = l.label().map(|t| escape::text(t).into_owned());
+                        if l.primary() {
+                            LabeledSpan::new_primary_with_span(text, *l.inner())
+                        } else {
+                            LabeledSpan::new_with_span(text, *l.inner())
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        // The whole text, read once: a span from the start with every line
+        // after it as context.
+        let source = error.source_code().and_then(|code| {
+            let all = code.read_span(&(0, 0).into(), 0, usize::MAX / 4).ok()?;
+            let name = escape::text(all.name().unwrap_or_default()).into_owned();
+            Some(DisplaySource::new(
+                &name,
+                &String::from_utf8_lossy(all.data()),
+            ))
+        });
+        Clean {
+            message: shown(error),
+            code: error.code().map(|c| shown(&c)),
+            severity: error.severity(),
+            help: error.help().map(|h| shown(&h)),
+            url: error.url().map(|u| shown(&u)),
+            labels,
+            source,
+            cause,
+        }
+    }
+}
+
+impl fmt::Display for Clean {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Clean {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.as_deref().map(|c| c as _)
+    }
+}
+
+impl Diagnostic for Clean {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        self.severity
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() || self.source.is_none() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().cloned()))
     }
 }
 
@@ -126,8 +263,8 @@ pub(super) fn findings(outcome: &Outcome, style: Style, out: &mut dyn Write) -> 
     let mut rendered = String::new();
     for report in &outcome.reports {
         // miette adds `:line:column`; a JSON-lines record's `:LINE` would repeat it.
-        let name = super::sarif::file_path(&report.path);
-        let source = DisplaySource::new(name, &report.source).with_line_base(report.line_base);
+        let name = escape::text(super::sarif::file_path(&report.path));
+        let source = DisplaySource::new(&name, &report.source).with_line_base(report.line_base);
         for finding in &report.findings {
             rendered.clear();
             let diag = FindingReport {
@@ -182,7 +319,7 @@ pub(super) fn problems(outcome: &Outcome, style: Style, err: &mut dyn Write) -> 
         let source = problem
             .source
             .as_deref()
-            .map(|s| DisplaySource::new(&problem.path, s));
+            .map(|s| DisplaySource::new(&escape::text(&problem.path), s));
         let diag = ProblemReport { problem, source };
         handler
             .render_report(&mut rendered, &diag)

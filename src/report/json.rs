@@ -89,6 +89,6 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             baselined: outcome.baselined,
         },
     };
-    serde_json::to_writer(&mut *out, &doc)?;
+    super::escape::write_json(&mut *out, &doc, false)?;
     writeln!(out)
 }

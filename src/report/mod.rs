@@ -1,6 +1,7 @@
 //! Printers. Each takes the finished [`Outcome`] and a writer; none decides
 //! anything about exit codes or what to check.
 
+pub(crate) mod escape;
 mod github;
 mod human;
 mod json;
@@ -100,7 +101,8 @@ pub struct Style {
     pub width: usize,
 }
 
-/// Writes an error that stopped the run (a bad pack, config or argument).
+/// Writes an error that stopped the run (a bad pack, config or argument),
+/// with the text in it escaped as in human output.
 pub fn write_error(
     error: &dyn miette::Diagnostic,
     style: Style,
@@ -108,7 +110,7 @@ pub fn write_error(
 ) -> io::Result<()> {
     let mut rendered = String::new();
     human::handler(style)
-        .render_report(&mut rendered, error)
+        .render_report(&mut rendered, &human::Clean::of(error))
         .map_err(|e| io::Error::other(e.to_string()))?;
     err.write_all(rendered.as_bytes())
 }

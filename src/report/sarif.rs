@@ -390,7 +390,7 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
             }],
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    super::escape::write_json(&mut *out, &log, true)?;
     writeln!(out)
 }
 

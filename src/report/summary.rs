@@ -5,14 +5,16 @@
 //! line. Columns are padded by character count, not bytes, so a folder
 //! named in Arabic or Hebrew lines up with ASCII ones in a terminal (no
 //! article text appears here, only paths and rule ids, so there is no
-//! right-to-left run to reorder a line). Input problems are not listed:
+//! right-to-left run to reorder a line; control and bidi characters in a
+//! path are shown as escapes, see `escape`). Input problems are not listed:
 //! `check` prints them to standard error as it does for human output.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::Outcome;
 use super::sarif::file_path;
+use super::{Outcome, escape};
 use crate::finding::Severity;
 
 /// Rows sorted by count (descending), then name.
@@ -41,11 +43,15 @@ fn folder(path: &str) -> &str {
 }
 
 pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-    let mut rules: BTreeMap<(&str, Severity), usize> = BTreeMap::new();
-    let mut folders: BTreeMap<&str, usize> = BTreeMap::new();
+    // Paths and rule ids are shown escaped (see `escape`), and padded by
+    // what is shown.
+    let mut rules: BTreeMap<(Cow<str>, Severity), usize> = BTreeMap::new();
+    let mut folders: BTreeMap<Cow<str>, usize> = BTreeMap::new();
     for (file, f) in outcome.findings() {
-        *rules.entry((f.rule.as_str(), f.severity)).or_default() += 1;
-        *folders.entry(folder(&file.path)).or_default() += 1;
+        *rules
+            .entry((escape::text(&f.rule), f.severity))
+            .or_default() += 1;
+        *folders.entry(escape::text(folder(&file.path))).or_default() += 1;
     }
     if !rules.is_empty() {
         let rules = sorted(rules);
