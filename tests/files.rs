@@ -315,6 +315,8 @@ fn writes_go_through_symlinks_refuse_special_files_and_keep_the_mode() {
         &[
             "check",
             "--no-config",
+            "--require",
+            "il-27a",
             "--format",
             "json",
             "--output",

@@ -87,7 +87,7 @@ fn hostile_archive() -> tempfile::TempDir {
         "news/evil.txt",
         format!(
             "head {EVIL} tail\n\nstart {EVIL} \u{200f}(27)\u{200e} end\n\n\
-             לפי סעיף 27(א) לחוק זכות יוצרים. שָׁלוֹם עוֹלָם، بِسْمِ اللَّهِ\n"
+             השימוש לפי סעיף 27(א) לחוק זכות יוצרים. שָׁלוֹם עוֹלָם، بِسْمِ اللَّهِ\n"
         ),
     );
     // Markdown: a hostile front-matter title (YAML allows no raw controls,
