@@ -40,6 +40,10 @@ pub struct InitArgs {
     /// The takedown contact (an e-mail address or contact page).
     #[arg(long, value_name = "CONTACT")]
     pub contact: Option<String>,
+    /// A pack whose requirements hold on every article (repeatable)
+    /// [default: il-27a when a domain is Israeli (.il), else none].
+    #[arg(long, value_name = "PACK")]
+    pub require: Vec<String>,
     /// Where to write it.
     #[arg(long, value_name = "FILE", default_value = "clearance.yaml")]
     pub path: PathBuf,

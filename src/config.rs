@@ -389,7 +389,18 @@ impl Config {
 }
 
 /// The text `clearance init` writes: every setting, commented.
-pub fn starter(name: Option<&str>, domains: &[String], contact: Option<&str>) -> String {
+pub fn starter(
+    name: Option<&str>,
+    domains: &[String],
+    contact: Option<&str>,
+    require: &[String],
+) -> String {
+    // Section 27A is Israeli law: a publisher on an Israeli domain is
+    // assumed to use it unless told otherwise.
+    let israeli = domains.iter().any(|d| {
+        let d = d.trim().trim_end_matches('.').to_ascii_lowercase();
+        d == "il" || d.ends_with(".il")
+    });
     // JSON strings are valid YAML double-quoted scalars.
     let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
     let name = name.map_or_else(|| "\"\"  # e.g. \"Kafr News\"".to_string(), quote);
@@ -410,6 +421,20 @@ pub fn starter(name: Option<&str>, domains: &[String], contact: Option<&str>) ->
         quote,
     );
     let packs: Vec<&str> = crate::pack::builtin_names().collect();
+    let require = if !require.is_empty() {
+        format!(
+            "require: [{}]",
+            require
+                .iter()
+                .map(|r| quote(r))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else if israeli {
+        "require: [il-27a]".to_string()
+    } else {
+        "# require: [il-27a]".to_string()
+    };
     format!(
         "# Clearance configuration. `clearance check` finds this file in the scanned
 # directory or any parent. `clearance rules list` shows every rule.
@@ -423,6 +448,13 @@ publisher:
 # Packs to run: built-in names, or YAML pack files and folders relative to
 # this file. Remove the key to run every built-in pack.
 packs: [{packs}]
+
+# Requirements that are the publisher's policy, not the text's. With il-27a,
+# every article must carry a section 27A notice (an Israeli publisher that
+# uses works whose owner it could not find); without it, the notice is
+# required only on pages that show such use, and notices that are present
+# are checked either way.
+{require}
 
 # Files never checked. Globs are relative to this file; a glob without \"/\"
 # matches at any depth.
@@ -595,14 +627,28 @@ mod tests {
             Some("Kafr \"News\""),
             &["kafr-news.co.il".to_string()],
             Some("rights@kafr-news.co.il"),
+            &[],
         );
         let c = parse(&text).unwrap();
         assert_eq!(c.publisher.name.as_deref(), Some("Kafr \"News\""));
         assert_eq!(c.publisher.domains, ["kafr-news.co.il"]);
         assert_eq!(c.fail_on, Some(crate::cli::FailOn::Error));
         assert!(c.excludes(Path::new("/site/drafts/x.md")));
-        let blank = parse(&starter(None, &[], None)).unwrap();
+        // An Israeli domain: section 27A is the publisher's policy.
+        assert_eq!(c.require, ["il-27a"]);
+        let blank = parse(&starter(None, &[], None, &[])).unwrap();
         assert_eq!(blank.publisher.name.as_deref(), Some(""));
+        assert!(blank.require.is_empty());
+        let world = starter(None, &["example-news.com".to_string()], None, &[]);
+        assert!(parse(&world).unwrap().require.is_empty());
+        assert!(world.contains("\n# require: [il-27a]\n"), "{world}");
+        let chosen = starter(
+            None,
+            &["example-news.com".to_string()],
+            None,
+            &["il-27a".to_string()],
+        );
+        assert_eq!(parse(&chosen).unwrap().require, ["il-27a"]);
     }
 
     #[test]

@@ -655,10 +655,21 @@ fn init(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Error> {
             args.path.display()
         )));
     }
+    if let Some(unknown) = args
+        .require
+        .iter()
+        .find(|r| pack::builtin_names().all(|b| b != r.as_str()))
+    {
+        return Err(Error::Usage(format!(
+            "--require {unknown}: not a built-in pack (built-in: {})",
+            pack::builtin_names().collect::<Vec<_>>().join(", ")
+        )));
+    }
     let text = config::starter(
         args.publisher.as_deref(),
         &args.domains,
         args.contact.as_deref(),
+        &args.require,
     );
     write::atomic(&args.path, text.as_bytes()).map_err(|source| Error::Write {
         path: args.path.clone(),

@@ -459,6 +459,16 @@ fn rules_show_prints_the_rule() {
         clearance(dir.path(), &["rules", "show", "il-27a/nope"]).code,
         2
     );
+    let missing = clearance(dir.path(), &["rules", "show", "il-27a/notice-missing"]);
+    assert!(
+        missing.stdout.contains(
+            "  applies: to every file when the configuration requires the pack \
+             (`require: [il-27a]` or `--require il-27a`)"
+        ),
+        "{}",
+        missing.stdout
+    );
+    assert!(!run.stdout.contains("  applies:"), "{}", run.stdout);
 }
 
 /// A scan long enough for the progress counter to draw, run on a

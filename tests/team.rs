@@ -261,6 +261,10 @@ fn init_writes_a_config_that_loads() {
         doc["summary"]["files"], 1,
         "the starter config excludes drafts/"
     );
+    // A publisher on an Israeli domain requires the section 27A notice.
+    assert!(text.contains("\nrequire: [il-27a]\n"), "{text}");
+    assert_eq!(doc["findings"][0]["rule"], "il-27a/notice-missing");
+    assert_eq!(doc["findings"][0]["path"], "a.txt");
 }
 
 #[test]

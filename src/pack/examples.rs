@@ -87,6 +87,15 @@ pub fn describe(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
     }
     let scopes: Vec<String> = rule.scope.iter().map(|s| s.name()).collect();
     writeln!(out, "  scope:   {}", scopes.join(", "))?;
+    if rule.is_configurable_requirement() {
+        writeln!(
+            out,
+            "  applies: to every file when the configuration requires the pack \
+             (`require: [{pack}]` or `--require {pack}`); otherwise only where the page \
+             shows the requirement applies (`required_when`)",
+            pack = rule.pack()
+        )?;
+    }
     if let Some(p) = &rule.examples.publisher {
         let mut parts = Vec::new();
         if let Some(name) = &p.name {
