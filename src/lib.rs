@@ -24,6 +24,7 @@ pub mod progress;
 pub mod report;
 pub mod source;
 pub mod suppress;
+mod work;
 pub mod write;
 mod yaml;
 

@@ -466,6 +466,10 @@ fn edges(phrase: &str) -> Edges {
 
 /// Is `prefix` (the letters glued before a phrase) a run of clitics that
 /// Arabic or Hebrew attach to a word? "ל" in "לחוק", "وال" in "والنشر".
+/// The most letters [`is_clitic_prefix`] accepts (Arabic: conjunction,
+/// preposition and article, «وبال»).
+const MAX_CLITIC_CHARS: usize = 4;
+
 fn is_clitic_prefix(prefix: &str, script: Script) -> bool {
     match script {
         Script::Hebrew => {
