@@ -396,7 +396,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
     let collected = Mutex::new(Outcome::default());
     let progress = progress::Progress::start(options.progress);
     let add = |loaded: Result<load::Document, load::InputProblem>, path: &Path| {
-        let (report, problems, baselined, counted) = match loaded {
+        let (report, problems, baselined, counted, dropped) = match loaded {
             Ok(doc) => {
                 let profile = match &options.config {
                     Some(config) => config.profile(path, &options.base_off),
@@ -405,7 +405,17 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                         ..matcher::Profile::default()
                     },
                 };
-                let mut findings = engine.check_with(&doc, &profile).findings;
+                let checked = engine.check_with(&doc, &profile);
+                let mut findings = checked.findings;
+                let dropped = checked
+                    .dropped
+                    .into_iter()
+                    .map(|(rule, count)| report::Dropped {
+                        path: doc.path.clone(),
+                        rule,
+                        count,
+                    });
+                let dropped: Vec<report::Dropped> = dropped.collect();
                 suppress::apply(&mut findings, &suppress::directives(&doc, doc.kind), &doc);
                 let baselined = options
                     .baseline
@@ -423,9 +433,9 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                     line_base: doc.line_base,
                     findings,
                 });
-                (report, doc.problems, baselined, true)
+                (report, doc.problems, baselined, true, dropped)
             }
-            Err(problem) => (None, vec![problem], 0, false),
+            Err(problem) => (None, vec![problem], 0, false, Vec::new()),
         };
         progress.tick();
         let mut all = collected.lock().unwrap_or_else(|e| e.into_inner());
@@ -433,6 +443,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
         all.files += usize::from(counted);
         all.reports.extend(report);
         all.problems.extend(problems);
+        all.dropped.extend(dropped);
     };
     let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
         roots.iter().partition(|p| p.as_os_str() == "-");
@@ -488,6 +499,11 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
     outcome
         .reports
         .sort_by(|a, b| natural_path_order(&a.path, &b.path));
+    outcome.dropped.sort_by(|a, b| {
+        natural_path_order(&a.path, &b.path)
+            .then_with(|| a.path.cmp(&b.path))
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
     outcome.problems.sort_by(|a, b| {
         natural_path_order(&a.path, &b.path).then_with(|| a.message.cmp(&b.message))
     });

@@ -47,6 +47,9 @@ type Hits<'e> = Rc<[Hit<'e>]>;
 #[derive(Debug, Default)]
 pub struct Checked {
     pub findings: Vec<Finding>,
+    /// Per rule id, findings beyond [`MAX_FINDINGS_PER_RULE`] that were
+    /// counted but not reported.
+    pub dropped: BTreeMap<String, usize>,
 }
 
 struct RegionEval<'e> {
@@ -183,6 +186,7 @@ impl Engine {
         // Region names borrow `doc` and captures borrow `self`; both outlive
         // this call.
         let mut out = Vec::new();
+        let mut dropped = BTreeMap::new();
         for (&(_, rule, severity), read) in active.iter().zip(&reads) {
             let scoped: Vec<&RegionEval<'_>> =
                 read.iter().filter_map(|&k| regions[k].as_ref()).collect();
@@ -191,7 +195,10 @@ impl Engine {
             {
                 continue;
             }
-            self.apply(rule, severity, &scoped, doc, publisher, &mut out);
+            let extra = self.apply(rule, severity, &scoped, doc, publisher, &mut out);
+            if extra > 0 {
+                *dropped.entry(rule.id.clone()).or_default() += extra;
+            }
         }
         out.sort_by(|a, b| {
             (a.span.start, &a.rule, a.span.end).cmp(&(b.span.start, &b.rule, b.span.end))
@@ -215,7 +222,10 @@ impl Engine {
                 f.locate(&doc.source, &lines, &doc.origin, doc.line_base);
             }
         }
-        Checked { findings: out }
+        Checked {
+            findings: out,
+            dropped,
+        }
     }
 
     fn prepare<'e>(
@@ -527,22 +537,15 @@ impl Engine {
         doc: &Document,
         publisher: Option<&Publisher>,
         out: &mut Vec<Finding>,
-    ) {
+    ) -> usize {
         let vars = Vars {
             publisher,
             count: None,
         };
-        let help = rule.help.as_ref().map(|h| vars.fill(h));
-        let mut report = |span: Range<usize>, message: String, label: String| {
-            out.push(Finding::new(
-                &rule.id,
-                severity,
-                span,
-                message,
-                label,
-                help.clone(),
-            ));
-        };
+        // Each finding's span, and how to word it: the words are worked out
+        // only for the findings that are kept.
+        let mut pending: Vec<Pending<'_>> = Vec::new();
+        let mut report = |span: Range<usize>, words| pending.push((span, words));
         match &rule.kind {
             RuleKind::Require {
                 node,
@@ -557,7 +560,8 @@ impl Engine {
                         .max()
                         .unwrap_or(0);
                     let message = interpolate(&rule.message, &[], None, None, doc, None, &vars);
-                    report(end..end, message, "not found in this document".to_string());
+                    let label = "not found in this document".to_string();
+                    report(end..end, Box::new(move || (message, label)));
                 }
             }
             RuleKind::Require {
@@ -581,7 +585,7 @@ impl Engine {
                         &vars,
                     );
                     let label = format!("«{}»: not found here", quote(&doc.source[span.clone()]));
-                    report(span, message, label);
+                    report(span, Box::new(move || (message, label)));
                 }
             }
             RuleKind::Forbid {
@@ -603,36 +607,42 @@ impl Engine {
                 }
                 let count = flagged.len();
                 let skip = at_most.unwrap_or(0);
-                if count <= skip {
-                    return;
-                }
-                let vars = Vars {
-                    publisher,
-                    count: Some(count),
-                };
-                for (region, hit, failed) in flagged.into_iter().skip(skip) {
-                    let span = region.folded.to_source(hit.range.clone());
-                    let found = failed.map(|(check, f)| (check, f.text(doc, region)));
-                    let message = interpolate(
-                        &rule.message,
-                        &hit.caps,
-                        Some(&span),
-                        found.as_ref().map(|(c, t)| (*c, t.as_str())),
-                        doc,
-                        Some(region),
-                        &vars,
-                    );
-                    let label = match (&found, at_most) {
-                        (Some((check, text)), _) => {
-                            format!("found «{text}», expected {}", vars.fill(&check.expected))
-                        }
-                        (None, Some(n)) => format!(
-                            "«{}»: {count} in this document, at most {n} expected",
-                            quote(&doc.source[span.clone()])
-                        ),
-                        (None, None) => format!("«{}»", quote(&doc.source[span.clone()])),
+                if count > skip {
+                    let vars = Vars {
+                        publisher,
+                        count: Some(count),
                     };
-                    report(span, message, label);
+                    for (region, hit, failed) in flagged.into_iter().skip(skip) {
+                        let span = region.folded.to_source(hit.range.clone());
+                        let at = span.clone();
+                        report(
+                            span,
+                            Box::new(move || {
+                                let found = failed.map(|(check, f)| (check, f.text(doc, region)));
+                                let message = interpolate(
+                                    &rule.message,
+                                    &hit.caps,
+                                    Some(&at),
+                                    found.as_ref().map(|(c, t)| (*c, t.as_str())),
+                                    doc,
+                                    Some(region),
+                                    &vars,
+                                );
+                                let label = match (&found, at_most) {
+                                    (Some((check, text)), _) => format!(
+                                        "found «{text}», expected {}",
+                                        vars.fill(&check.expected)
+                                    ),
+                                    (None, Some(n)) => format!(
+                                        "«{}»: {count} in this document, at most {n} expected",
+                                        quote(&doc.source[at.clone()])
+                                    ),
+                                    (None, None) => format!("«{}»", quote(&doc.source[at])),
+                                };
+                                (message, label)
+                            }),
+                        );
+                    }
                 }
             }
             RuleKind::Around {
@@ -667,25 +677,85 @@ impl Engine {
                         }
                         last_end = Some(hit.range.end);
                         let span = region.folded.to_source(hit.range.clone());
-                        let message = interpolate(
-                            &rule.message,
-                            &hit.caps,
-                            Some(&span),
-                            None,
-                            doc,
-                            Some(region),
-                            &vars,
+                        let at = span.clone();
+                        let caps = hit.caps.clone();
+                        report(
+                            span,
+                            Box::new(move || {
+                                let message = interpolate(
+                                    &rule.message,
+                                    &caps,
+                                    Some(&at),
+                                    None,
+                                    doc,
+                                    Some(region),
+                                    &vars,
+                                );
+                                let label = format!(
+                                    "«{}»: nothing found within {within} characters",
+                                    quote(&doc.source[at])
+                                );
+                                (message, label)
+                            }),
                         );
-                        let label = format!(
-                            "«{}»: nothing found within {within} characters",
-                            quote(&doc.source[span.clone()])
-                        );
-                        report(span, message, label);
                     }
                 }
             }
         }
+        let spans: Vec<Range<usize>> = pending.iter().map(|(span, _)| span.clone()).collect();
+        let (keep, dropped) = first_distinct(&spans, MAX_FINDINGS_PER_RULE);
+        let help = rule.help.as_ref().map(|h| vars.fill(h));
+        for ((span, words), keep) in pending.into_iter().zip(keep) {
+            if keep {
+                let (message, label) = words();
+                out.push(Finding::new(
+                    &rule.id,
+                    severity,
+                    span,
+                    message,
+                    label,
+                    help.clone(),
+                ));
+            }
+        }
+        dropped
     }
+}
+
+/// The most findings of one rule reported in one document; the rest are
+/// counted (see [`Checked::dropped`]).
+pub const MAX_FINDINGS_PER_RULE: usize = 100;
+
+/// A finding's message and label, worked out when it is kept.
+type Words<'a> = Box<dyn FnOnce() -> (String, String) + 'a>;
+type Pending<'a> = (Range<usize>, Words<'a>);
+
+/// Which of one rule's findings (by span) are reported, and how many
+/// more there were. As in [`Engine::check_with`], a span inside an earlier
+/// one (in order of start, then end) or equal to it says nothing new; of
+/// the rest, the first `cap` are kept and the others counted.
+fn first_distinct(spans: &[Range<usize>], cap: usize) -> (Vec<bool>, usize) {
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&i| (spans[i].start, spans[i].end));
+    let mut keep = vec![false; spans.len()];
+    let (mut reach, mut kept, mut dropped) = (0, 0, 0);
+    let mut last: Option<&Range<usize>> = None;
+    for i in order {
+        let span = &spans[i];
+        let inside = span.end <= reach && !span.is_empty();
+        reach = reach.max(span.end);
+        if inside || last == Some(span) {
+            continue;
+        }
+        last = Some(span);
+        if kept < cap {
+            keep[i] = true;
+            kept += 1;
+        } else {
+            dropped += 1;
+        }
+    }
+    (keep, dropped)
 }
 
 /// Whether `text[start..end]` stands on word boundaries as `edges` asks
@@ -971,6 +1041,7 @@ fn contact_domain(
 
 /// Values a message can use besides the match's own: the configured
 /// publisher and, for `at_most` rules, how many matches there were.
+#[derive(Clone, Copy)]
 struct Vars<'p> {
     publisher: Option<&'p Publisher>,
     count: Option<usize>,

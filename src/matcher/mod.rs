@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use crate::pack::{Node, NodeId, Pack, Per, Position, Rule, RuleKind};
 
-pub use eval::{Checked, Profile, quote as quote_text};
+pub use eval::{Checked, MAX_FINDINGS_PER_RULE, Profile, quote as quote_text};
 
 /// Most phrases and gate literals the phrase automaton is built as a DFA for.
 const MAX_DFA_PATTERNS: usize = 5000;

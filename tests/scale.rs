@@ -1,0 +1,101 @@
+//! Large and unusual input at the level of the whole binary: one long line,
+//! findings past the per-rule limit, exit codes when output or input goes
+//! wrong, and the same report whatever the number of threads.
+
+mod common;
+
+use common::{clearance, json, write};
+
+const CREDIT: &str = "Photo: N/A, (Getty Images) CC BY-SA 3.5 ; ";
+
+#[test]
+fn a_long_line_reports_the_first_hundred_findings_per_rule_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    // 4.2 MB on one line: 100,000 agency credits and licences.
+    write(
+        dir.path(),
+        "wall.txt",
+        format!("Credits\n{}\n", CREDIT.repeat(100_000)),
+    );
+    let started = std::time::Instant::now();
+    let run = clearance(
+        dir.path(),
+        &["check", "--no-config", "--format", "json", "wall.txt"],
+    );
+    // A sanity bound only (the work itself is counted in unit tests):
+    // before location and per-hit work were bounded this took minutes.
+    assert!(started.elapsed().as_secs() < 90, "{:?}", started.elapsed());
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc = json(&run);
+    let findings = doc["findings"].as_array().unwrap();
+    let of = |rule: &str| -> Vec<(u64, u64, u64)> {
+        findings
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| {
+                (
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                    f["span"]["start"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let first_hundred = |column: u64, start: u64| -> Vec<(u64, u64, u64)> {
+        (0..100)
+            .map(|k| (2, column + 42 * k, start + 42 * k))
+            .collect()
+    };
+    assert_eq!(of("attribution/credit-incomplete"), first_hundred(14, 21));
+    assert_eq!(of("cc/licence-unknown"), first_hundred(28, 35));
+    assert_eq!(of("il-27a/notice-missing"), vec![(2, 4_200_000, 4_200_007)]);
+    assert_eq!(findings.len(), 201);
+    assert_eq!(
+        doc["dropped"],
+        serde_json::json!([
+            {"path": "wall.txt", "rule": "attribution/credit-incomplete", "count": 99_900},
+            {"path": "wall.txt", "rule": "cc/licence-unknown", "count": 99_900},
+        ])
+    );
+    assert_eq!(doc["summary"]["findings"], 201);
+    assert_eq!(doc["summary"]["dropped"], 199_800);
+
+    let human = clearance(dir.path(), &["check", "--no-config", "wall.txt"]);
+    assert_eq!(human.code, 1);
+    assert_eq!(
+        human.stdout.lines().last(),
+        Some(
+            "201 findings (101 errors, 100 warnings, 0 info) in 1 of 1 file; 199800 more \
+             findings not shown (at most 100 per rule in one document)."
+        )
+    );
+    let summary = clearance(
+        dir.path(),
+        &["check", "--no-config", "--format", "summary", "wall.txt"],
+    );
+    assert!(
+        summary.stdout.ends_with(
+            "1 files checked, 201 findings (101 errors, 100 warnings, 0 info), 0 problems, \
+             0 baselined, 199800 more not shown (at most 100 per rule in one document)\n"
+        ),
+        "{}",
+        summary.stdout
+    );
+}
+
+#[test]
+fn nothing_dropped_means_no_dropped_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.txt",
+        format!("Credits\n{}\n", CREDIT.repeat(100)),
+    );
+    let doc = json(&clearance(
+        dir.path(),
+        &["check", "--no-config", "--format", "json", "a.txt"],
+    ));
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 201);
+    assert!(doc.get("dropped").is_none(), "{doc}");
+    assert!(doc["summary"].get("dropped").is_none(), "{doc}");
+}
