@@ -282,23 +282,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         color: color && args.output.is_none(),
         width: 100,
     };
-    match &args.output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            report::write(args.format, &outcome, &rule_info, style, &mut buf, err)
-                .map_err(io_err)?;
-            write::atomic(path, &buf).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
-        }
-        None => {
-            report::write(args.format, &outcome, &rule_info, style, out, err).map_err(io_err)?;
-            out.flush().map_err(io_err)?;
-        }
-    }
-
-    Ok(if !outcome.problems.is_empty() {
+    let code = if !outcome.problems.is_empty() {
         exit::ERROR
     } else if args
         .fail_on
@@ -310,7 +294,29 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         exit::FINDINGS
     } else {
         exit::CLEAN
-    })
+    };
+    match &args.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            report::write(args.format, &outcome, &rule_info, style, &mut buf, err)
+                .map_err(io_err)?;
+            write::atomic(path, &buf).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        None => {
+            // A reader that stops early (`| head`) sees part of the report,
+            // but the exit code is still what the scan found.
+            let written = report::write(args.format, &outcome, &rule_info, style, out, err)
+                .and_then(|()| out.flush());
+            match written {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(code),
+                other => other.map_err(io_err)?,
+            }
+        }
+    }
+    Ok(code)
 }
 
 fn read_baseline(path: &Path) -> Result<suppress::Baseline, Error> {

@@ -99,3 +99,34 @@ fn nothing_dropped_means_no_dropped_fields() {
     assert!(doc.get("dropped").is_none(), "{doc}");
     assert!(doc["summary"].get("dropped").is_none(), "{doc}");
 }
+
+#[test]
+fn a_reader_that_stops_early_still_gets_the_scans_exit_code() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    // Some 4,000 findings: far more report than a pipe holds.
+    for i in 0..20 {
+        write(
+            dir.path(),
+            &format!("news/{i}.txt"),
+            format!("Credits\n{}\n", CREDIT.repeat(100)),
+        );
+    }
+    for format in ["human", "json", "github"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_clearance"))
+            .args(["check", "--no-config", "--format", format, "news"])
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 64];
+        stdout.read_exact(&mut first).unwrap();
+        // Like `| head -c 64`: the reader goes away.
+        drop(stdout);
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(1), "{format}: findings were found");
+    }
+}
