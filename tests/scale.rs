@@ -130,3 +130,44 @@ fn a_reader_that_stops_early_still_gets_the_scans_exit_code() {
         assert_eq!(status.code(), Some(1), "{format}: findings were found");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_reported_never_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "news/a.txt", "Headline\n\nNothing to see.\n");
+    for fifo in ["pipe.txt", "news/feed.txt"] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.path().join(fifo))
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+    // Named on the command line, and met in a walk; nothing writes to
+    // either, so opening one would hang the run.
+    let run = clearance(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--no-default-packs",
+            "--pack",
+            "residue",
+            "--format",
+            "json",
+            "pipe.txt",
+            "news",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let doc = json(&run);
+    let message = "not a regular file (a FIFO, socket or device); skipped";
+    assert_eq!(
+        doc["problems"],
+        serde_json::json!([
+            {"path": "news/feed.txt", "message": message},
+            {"path": "pipe.txt", "message": message},
+        ])
+    );
+    assert_eq!(doc["summary"]["files"], 1);
+}
