@@ -504,14 +504,20 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
     let mut outcome = collected.into_inner().unwrap_or_else(|e| e.into_inner());
     outcome
         .reports
-        .sort_by(|a, b| natural_path_order(&a.path, &b.path));
+        .sort_by(|a, b| natural_path_order(&a.path, &b.path).then_with(|| a.path.cmp(&b.path)));
     outcome.dropped.sort_by(|a, b| {
         natural_path_order(&a.path, &b.path)
             .then_with(|| a.path.cmp(&b.path))
             .then_with(|| a.rule.cmp(&b.rule))
     });
     outcome.problems.sort_by(|a, b| {
-        natural_path_order(&a.path, &b.path).then_with(|| a.message.cmp(&b.message))
+        natural_path_order(&a.path, &b.path)
+            .then_with(|| a.path.cmp(&b.path))
+            .then_with(|| a.message.cmp(&b.message))
+            .then_with(|| {
+                let span = |p: &load::InputProblem| p.span.as_ref().map(|s| (s.start, s.end));
+                span(a).cmp(&span(b))
+            })
     });
     outcome
 }

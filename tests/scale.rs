@@ -171,3 +171,55 @@ fn a_fifo_is_reported_never_opened() {
     );
     assert_eq!(doc["summary"]["files"], 1);
 }
+
+#[test]
+fn one_thread_or_eight_give_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/newsroom");
+    for i in 0..60 {
+        let body = match i % 5 {
+            0 => format!("Credits {i}\n\n{}\n", CREDIT.repeat(i % 7 + 1)),
+            1 => "---\ntitle: [broken\n---\nPhoto: Reuters\n\nPhoto: Reuters\n".to_string(),
+            2 => "Headline\n\nThe council met on Monday.\n".to_string(),
+            3 => format!("כותרת\n\nסעיף 27(א) לחוק זכות יוצרים {i}\n"),
+            _ => "binary\0file".to_string(),
+        };
+        let ext = if i % 5 == 1 { "md" } else { "txt" };
+        write(dir.path(), &format!("d{}/f{i}.{ext}", i % 4), body);
+    }
+    let mut dump = String::new();
+    for i in 0..40 {
+        dump.push_str(&match i % 4 {
+            0 => format!("{{\"text\":\"{} {i}\"}}\n", CREDIT.repeat(i % 3 + 1)),
+            1 => "not json\n".to_string(),
+            2 => "{\"html\":\"<p>Photo:</p>\"}\n".to_string(),
+            _ => "{\"title\":\"t\",\"text\":\"Source: AP\"}\n".to_string(),
+        });
+    }
+    write(dir.path(), "d1/dump.jsonl", dump);
+    let examples = examples.to_str().unwrap();
+    let run = |jobs: &str| {
+        let run = clearance(
+            dir.path(),
+            &[
+                "check",
+                "--no-config",
+                "--format",
+                "json",
+                "--jobs",
+                jobs,
+                ".",
+                examples,
+            ],
+        );
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        run.stdout
+    };
+    let one = run("1");
+    let doc: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert!(doc["problems"].as_array().unwrap().len() >= 20, "{doc}");
+    assert!(doc["findings"].as_array().unwrap().len() >= 50, "{doc}");
+    for _ in 0..3 {
+        assert!(one == run("8"), "--jobs 1 and --jobs 8 differ");
+    }
+}
