@@ -59,18 +59,23 @@ pub fn walk(roots: &[PathBuf], threads: usize, visit: &(dyn Fn(Found) + Sync)) {
     builder.build_parallel().run(|| {
         Box::new(move |entry| {
             match entry {
-                Ok(entry) => {
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                Ok(entry) => match entry.file_type() {
+                    Some(t) if t.is_file() => {
                         let path = entry.into_path();
                         let display = display(&path);
                         visit(Found::File { path, display });
                     }
-                }
+                    // Never opened: a FIFO would block the scan until
+                    // something writes to it.
+                    Some(t) if is_special(&t) => visit(Found::Error {
+                        display: display(entry.path()),
+                        message: "not a regular file (a FIFO, socket or device); skipped"
+                            .to_string(),
+                    }),
+                    _ => {}
+                },
                 Err(err) => {
-                    let display = match &err {
-                        ignore::Error::WithPath { path, .. } => display(path),
-                        _ => String::new(),
-                    };
+                    let display = error_path(&err).map(display).unwrap_or_default();
                     visit(Found::Error {
                         display,
                         message: error_message(&err),
@@ -80,6 +85,33 @@ pub fn walk(roots: &[PathBuf], threads: usize, visit: &(dyn Fn(Found) + Sync)) {
             WalkState::Continue
         })
     });
+}
+
+/// A FIFO, socket or device file.
+fn is_special(t: &std::fs::FileType) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        t.is_fifo() || t.is_socket() || t.is_block_device() || t.is_char_device()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = t;
+        false
+    }
+}
+
+/// The path an error is about, however deep `ignore` wrapped it.
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
 }
 
 /// The path as shown in reports: as given, without a leading `./`.
@@ -97,5 +129,28 @@ fn error_message(err: &ignore::Error) -> String {
             "no such file or directory".to_string()
         }
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_errors_keep_their_path() {
+        let io = || ignore::Error::Io(std::io::Error::other("denied"));
+        // How the walker reports a directory it cannot read.
+        let at = |path: &str| ignore::Error::WithPath {
+            path: PathBuf::from(path),
+            err: Box::new(io()),
+        };
+        let deep = ignore::Error::WithDepth {
+            depth: 1,
+            err: Box::new(at("news/locked")),
+        };
+        assert_eq!(error_path(&deep), Some(Path::new("news/locked")));
+        let partial = ignore::Error::Partial(vec![io(), at("a/.gitignore")]);
+        assert_eq!(error_path(&partial), Some(Path::new("a/.gitignore")));
+        assert_eq!(error_path(&io()), None);
     }
 }

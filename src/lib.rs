@@ -25,6 +25,7 @@ pub mod read;
 pub mod report;
 pub mod source;
 pub mod suppress;
+mod work;
 pub mod write;
 mod yaml;
 
@@ -322,23 +323,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         color: color && args.output.is_none(),
         width: 100,
     };
-    match &args.output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            report::write(args.format, &outcome, &rule_info, style, &mut buf, err)
-                .map_err(io_err)?;
-            write::atomic(path, &buf).map_err(|source| Error::Write {
-                path: path.clone(),
-                source,
-            })?;
-        }
-        None => {
-            report::write(args.format, &outcome, &rule_info, style, out, err).map_err(io_err)?;
-            out.flush().map_err(io_err)?;
-        }
-    }
-
-    Ok(if !outcome.problems.is_empty() {
+    let code = if !outcome.problems.is_empty() {
         exit::ERROR
     } else if args
         .fail_on
@@ -350,7 +335,29 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         exit::FINDINGS
     } else {
         exit::CLEAN
-    })
+    };
+    match &args.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            report::write(args.format, &outcome, &rule_info, style, &mut buf, err)
+                .map_err(io_err)?;
+            write::atomic(path, &buf).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        None => {
+            // A reader that stops early (`| head`) sees part of the report,
+            // but the exit code is still what the scan found.
+            let written = report::write(args.format, &outcome, &rule_info, style, out, err)
+                .and_then(|()| out.flush());
+            match written {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(code),
+                other => other.map_err(io_err)?,
+            }
+        }
+    }
+    Ok(code)
 }
 
 fn read_baseline(path: &Path) -> Result<suppress::Baseline, Error> {
@@ -437,7 +444,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
     let collected = Mutex::new(Outcome::default());
     let progress = progress::Progress::start(options.progress);
     let add = |loaded: Result<load::Document, load::InputProblem>, path: &Path| {
-        let (report, problems, baselined, counted) = match loaded {
+        let (report, problems, baselined, counted, dropped) = match loaded {
             Ok(doc) => {
                 let mut profile = match &options.config {
                     Some(config) => config.profile(path, &options.base_off),
@@ -447,7 +454,17 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                     },
                 };
                 profile.required.extend(options.required.iter().cloned());
-                let mut findings = engine.check_with(&doc, &profile).findings;
+                let checked = engine.check_with(&doc, &profile);
+                let mut findings = checked.findings;
+                let dropped = checked
+                    .dropped
+                    .into_iter()
+                    .map(|(rule, count)| report::Dropped {
+                        path: doc.path.clone(),
+                        rule,
+                        count,
+                    });
+                let dropped: Vec<report::Dropped> = dropped.collect();
                 suppress::apply(&mut findings, &suppress::directives(&doc, doc.kind), &doc);
                 let baselined = options
                     .baseline
@@ -465,9 +482,9 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                     line_base: doc.line_base,
                     findings,
                 });
-                (report, doc.problems, baselined, true)
+                (report, doc.problems, baselined, true, dropped)
             }
-            Err(problem) => (None, vec![problem], 0, false),
+            Err(problem) => (None, vec![problem], 0, false, Vec::new()),
         };
         progress.tick();
         let mut all = collected.lock().unwrap_or_else(|e| e.into_inner());
@@ -475,6 +492,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
         all.files += usize::from(counted);
         all.reports.extend(report);
         all.problems.extend(problems);
+        all.dropped.extend(dropped);
     };
     let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
         roots.iter().partition(|p| p.as_os_str() == "-");
@@ -529,9 +547,20 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
     let mut outcome = collected.into_inner().unwrap_or_else(|e| e.into_inner());
     outcome
         .reports
-        .sort_by(|a, b| natural_path_order(&a.path, &b.path));
+        .sort_by(|a, b| natural_path_order(&a.path, &b.path).then_with(|| a.path.cmp(&b.path)));
+    outcome.dropped.sort_by(|a, b| {
+        natural_path_order(&a.path, &b.path)
+            .then_with(|| a.path.cmp(&b.path))
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
     outcome.problems.sort_by(|a, b| {
-        natural_path_order(&a.path, &b.path).then_with(|| a.message.cmp(&b.message))
+        natural_path_order(&a.path, &b.path)
+            .then_with(|| a.path.cmp(&b.path))
+            .then_with(|| a.message.cmp(&b.message))
+            .then_with(|| {
+                let span = |p: &load::InputProblem| p.span.as_ref().map(|s| (s.start, s.end));
+                span(a).cmp(&span(b))
+            })
     });
     outcome
 }

@@ -9,17 +9,37 @@
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::sync::Arc;
 
-/// Byte offsets of line starts.
+/// Byte offsets of line starts, and character counts at fixed byte
+/// intervals, so that a line and character column are found in time that
+/// does not grow with the length of the line.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `chars[k]`: characters in the first `k * CHUNK` bytes.
+    chars: Vec<usize>,
+}
+
+/// Bytes between two character-count checkpoints of a [`LineIndex`].
+const CHUNK: usize = 1024;
+
+/// Characters that start in `bytes` (every byte but UTF-8 continuation bytes).
+fn count_chars(bytes: &[u8]) -> usize {
+    crate::work::add(bytes.len());
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        let mut chars = Vec::with_capacity(text.len() / CHUNK + 1);
+        let mut total = 0;
+        chars.push(0);
+        for chunk in text.as_bytes().chunks(CHUNK) {
+            total += count_chars(chunk);
+            chars.push(total);
+        }
+        LineIndex { starts, chars }
     }
 
     /// 0-based line of a byte offset.
@@ -29,17 +49,42 @@ impl LineIndex {
             .saturating_sub(1)
     }
 
+    /// Characters in `text[..offset]` (`text` is the text the index was
+    /// built from); reads at most [`CHUNK`] bytes.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        let k = (offset / CHUNK).min(self.chars.len() - 1);
+        self.chars[k] + count_chars(&text.as_bytes()[k * CHUNK..offset])
+    }
+
+    /// Characters in `text[from..to]`, in time independent of the distance.
+    pub fn chars_between(&self, text: &str, from: usize, to: usize) -> usize {
+        self.chars_before(text, to)
+            .saturating_sub(self.chars_before(text, from))
+    }
+
     /// 1-based line and 1-based column in characters.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let line = self.line_of(offset);
         let start = self.starts[line];
-        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let column = if text.is_char_boundary(offset) {
+            self.chars_between(text, start, offset)
+        } else {
+            0
+        } + 1;
         (line + 1, column)
     }
 
     pub fn line_start(&self, line: usize) -> usize {
         self.starts[line.min(self.starts.len() - 1)]
+    }
+
+    /// Byte offset where `line` ends (its line break, or the end of the text).
+    pub fn line_end(&self, text: &str, line: usize) -> usize {
+        self.starts
+            .get(line + 1)
+            .map_or(text.len(), |&next| next - 1)
     }
 
     pub fn line_count(&self) -> usize {
@@ -162,15 +207,13 @@ impl SourceCode for DisplaySource {
                     to,
                     first,
                     last,
-                    self.text[from..start].chars().count(),
+                    self.lines.chars_between(&self.text, from, start),
                 )
             } else {
                 let (from, to, first, last) = if to - from > MAX_SHOWN {
                     let line = self.lines.line_of(start);
                     let line_start = self.lines.line_start(line);
-                    let line_end = self.text[start..]
-                        .find('\n')
-                        .map_or(self.text.len(), |i| start + i);
+                    let line_end = self.lines.line_end(&self.text, line);
                     let from = back_chars(&self.text, start, WINDOW).max(line_start);
                     let to = ahead_chars(&self.text, end, WINDOW)
                         .min(line_end)
@@ -179,9 +222,9 @@ impl SourceCode for DisplaySource {
                 } else {
                     (from, to, first, last)
                 };
-                let column = self.text[self.lines.line_start(first)..from]
-                    .chars()
-                    .count();
+                let column =
+                    self.lines
+                        .chars_between(&self.text, self.lines.line_start(first), from);
                 (from, to, first, last, column)
             };
         Ok(Box::new(MietteSpanContents::new_named(
@@ -207,6 +250,38 @@ mod tests {
         let olam = text.find("עולם").unwrap();
         assert_eq!(idx.line_col(text, olam), (2, 6));
         assert_eq!(idx.line_col(text, text.len()), (4, 5));
+    }
+
+    #[test]
+    fn columns_on_a_long_line_read_a_bounded_stretch() {
+        // One 600 KB line of Hebrew, Arabic and ASCII: 2- and 1-byte characters.
+        let text = format!("title\n{}\nend", "צילום: ללא، صورة (AP) ; ".repeat(20_000));
+        let idx = LineIndex::new(&text);
+        crate::work::take();
+        let offsets: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .step_by(997)
+            .chain([text.len()])
+            .collect();
+        for &at in &offsets {
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let line = text[..at].matches('\n').count() + 1;
+            let column = text[line_start..at].chars().count() + 1;
+            assert_eq!(idx.line_col(&text, at), (line, column), "at {at}");
+        }
+        // Counting from the line start would read some 300 KB per lookup.
+        let read = crate::work::take();
+        assert!(
+            read <= offsets.len() * 2 * CHUNK,
+            "read {read} bytes for {} lookups",
+            offsets.len()
+        );
+        // Offsets inside a character count as column 1, as before.
+        let inside = text.find('צ').unwrap() + 1;
+        assert_eq!(idx.line_col(&text, inside), (2, 1));
+        assert_eq!(idx.line_end(&text, 0), 5);
+        assert_eq!(idx.line_end(&text, 2), text.len());
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use super::contact::{self, Contact};
-use super::{Engine, Script, edges, is_clitic_prefix};
-use std::collections::{BTreeMap, BTreeSet};
+use super::{Engine, MAX_CLITIC_CHARS, Script, edges, is_clitic_prefix};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::Publisher;
 use crate::finding::{Finding, Severity};
@@ -20,6 +20,7 @@ use crate::normalize::{Folded, fold_str};
 use crate::pack::{Check, Field, Node, NodeId, Per, Position, Rule, RuleKind, Side, Value};
 use crate::source::LineIndex;
 use crate::source::{ahead_chars, back_chars};
+use crate::work;
 
 /// One match of a matcher node, in folded-text offsets.
 #[derive(Clone, Debug)]
@@ -46,6 +47,9 @@ type Hits<'e> = Rc<[Hit<'e>]>;
 #[derive(Debug, Default)]
 pub struct Checked {
     pub findings: Vec<Finding>,
+    /// Per rule id, findings beyond [`MAX_FINDINGS_PER_RULE`] that were
+    /// counted but not reported.
+    pub dropped: BTreeMap<String, usize>,
 }
 
 struct RegionEval<'e> {
@@ -185,6 +189,7 @@ impl Engine {
         // Region names borrow `doc` and captures borrow `self`; both outlive
         // this call.
         let mut out = Vec::new();
+        let mut dropped = BTreeMap::new();
         for (&(_, rule, severity), read) in active.iter().zip(&reads) {
             let scoped: Vec<&RegionEval<'_>> =
                 read.iter().filter_map(|&k| regions[k].as_ref()).collect();
@@ -199,7 +204,10 @@ impl Engine {
             {
                 continue;
             }
-            self.apply(rule, severity, &scoped, doc, publisher, &mut out);
+            let extra = self.apply(rule, severity, &scoped, doc, publisher, &mut out);
+            if extra > 0 {
+                *dropped.entry(rule.id.clone()).or_default() += extra;
+            }
         }
         out.sort_by(|a, b| {
             (a.span.start, &a.rule, a.span.end).cmp(&(b.span.start, &b.rule, b.span.end))
@@ -223,7 +231,10 @@ impl Engine {
                 f.locate(&doc.source, &lines, &doc.origin, doc.line_base);
             }
         }
-        Checked { findings: out }
+        Checked {
+            findings: out,
+            dropped,
+        }
     }
 
     fn prepare<'e>(
@@ -428,10 +439,11 @@ impl Engine {
                 if bs.is_empty() {
                     return Vec::new();
                 }
+                let bs = Nearby::new(&bs);
                 self.eval(region, *a)
                     .iter()
                     .filter_map(|ha| {
-                        let hb = nearest(text, &ha.range, &bs, *within, *side)?;
+                        let hb = bs.nearest(text, &ha.range, *within, *side)?;
                         let mut caps = ha.caps.clone();
                         caps.extend(hb.caps.iter().cloned());
                         Some(Hit {
@@ -454,8 +466,9 @@ impl Engine {
                     return Vec::new();
                 }
                 let bs = self.eval(region, *b);
+                let bs = Nearby::new(&bs);
                 hits.iter()
-                    .filter(|ha| nearest(text, &ha.range, &bs, *within, *side).is_none())
+                    .filter(|ha| bs.nearest(text, &ha.range, *within, *side).is_none())
                     .cloned()
                     .collect()
             }
@@ -533,22 +546,15 @@ impl Engine {
         doc: &Document,
         publisher: Option<&Publisher>,
         out: &mut Vec<Finding>,
-    ) {
+    ) -> usize {
         let vars = Vars {
             publisher,
             count: None,
         };
-        let help = rule.help.as_ref().map(|h| vars.fill(h));
-        let mut report = |span: Range<usize>, message: String, label: String| {
-            out.push(Finding::new(
-                &rule.id,
-                severity,
-                span,
-                message,
-                label,
-                help.clone(),
-            ));
-        };
+        // Each finding's span, and how to word it: the words are worked out
+        // only for the findings that are kept.
+        let mut pending: Vec<Pending<'_>> = Vec::new();
+        let mut report = |span: Range<usize>, words| pending.push((span, words));
         match &rule.kind {
             RuleKind::Require {
                 node,
@@ -563,7 +569,8 @@ impl Engine {
                         .max()
                         .unwrap_or(0);
                     let message = interpolate(&rule.message, &[], None, None, doc, None, &vars);
-                    report(end..end, message, "not found in this document".to_string());
+                    let label = "not found in this document".to_string();
+                    report(end..end, Box::new(move || (message, label)));
                 }
             }
             RuleKind::Require {
@@ -587,7 +594,7 @@ impl Engine {
                         &vars,
                     );
                     let label = format!("«{}»: not found here", quote(&doc.source[span.clone()]));
-                    report(span, message, label);
+                    report(span, Box::new(move || (message, label)));
                 }
             }
             RuleKind::Forbid {
@@ -609,36 +616,42 @@ impl Engine {
                 }
                 let count = flagged.len();
                 let skip = at_most.unwrap_or(0);
-                if count <= skip {
-                    return;
-                }
-                let vars = Vars {
-                    publisher,
-                    count: Some(count),
-                };
-                for (region, hit, failed) in flagged.into_iter().skip(skip) {
-                    let span = region.folded.to_source(hit.range.clone());
-                    let found = failed.map(|(check, f)| (check, f.text(doc, region)));
-                    let message = interpolate(
-                        &rule.message,
-                        &hit.caps,
-                        Some(&span),
-                        found.as_ref().map(|(c, t)| (*c, t.as_str())),
-                        doc,
-                        Some(region),
-                        &vars,
-                    );
-                    let label = match (&found, at_most) {
-                        (Some((check, text)), _) => {
-                            format!("found «{text}», expected {}", vars.fill(&check.expected))
-                        }
-                        (None, Some(n)) => format!(
-                            "«{}»: {count} in this document, at most {n} expected",
-                            quote(&doc.source[span.clone()])
-                        ),
-                        (None, None) => format!("«{}»", quote(&doc.source[span.clone()])),
+                if count > skip {
+                    let vars = Vars {
+                        publisher,
+                        count: Some(count),
                     };
-                    report(span, message, label);
+                    for (region, hit, failed) in flagged.into_iter().skip(skip) {
+                        let span = region.folded.to_source(hit.range.clone());
+                        let at = span.clone();
+                        report(
+                            span,
+                            Box::new(move || {
+                                let found = failed.map(|(check, f)| (check, f.text(doc, region)));
+                                let message = interpolate(
+                                    &rule.message,
+                                    &hit.caps,
+                                    Some(&at),
+                                    found.as_ref().map(|(c, t)| (*c, t.as_str())),
+                                    doc,
+                                    Some(region),
+                                    &vars,
+                                );
+                                let label = match (&found, at_most) {
+                                    (Some((check, text)), _) => format!(
+                                        "found «{text}», expected {}",
+                                        vars.fill(&check.expected)
+                                    ),
+                                    (None, Some(n)) => format!(
+                                        "«{}»: {count} in this document, at most {n} expected",
+                                        quote(&doc.source[at.clone()])
+                                    ),
+                                    (None, None) => format!("«{}»", quote(&doc.source[at])),
+                                };
+                                (message, label)
+                            }),
+                        );
+                    }
                 }
             }
             RuleKind::Around {
@@ -654,40 +667,104 @@ impl Engine {
                         continue;
                     }
                     let needed = self.eval(region, *require);
+                    let needed = Nearby::new(&needed);
                     // Anchors close after a reported one belong to the same
                     // notice: one finding for it.
                     let mut last_end: Option<usize> = None;
                     for hit in anchors.iter() {
-                        if nearest(text, &hit.range, &needed, *within, Side::Either).is_some() {
+                        if needed
+                            .nearest(text, &hit.range, *within, Side::Either)
+                            .is_some()
+                        {
                             continue;
                         }
                         if let Some(end) = last_end
                             && (hit.range.start <= end
-                                || text[end..hit.range.start].chars().count() <= *within)
+                                || chars_at_most(&text[end..hit.range.start], *within))
                         {
                             continue;
                         }
                         last_end = Some(hit.range.end);
                         let span = region.folded.to_source(hit.range.clone());
-                        let message = interpolate(
-                            &rule.message,
-                            &hit.caps,
-                            Some(&span),
-                            None,
-                            doc,
-                            Some(region),
-                            &vars,
+                        let at = span.clone();
+                        let caps = hit.caps.clone();
+                        report(
+                            span,
+                            Box::new(move || {
+                                let message = interpolate(
+                                    &rule.message,
+                                    &caps,
+                                    Some(&at),
+                                    None,
+                                    doc,
+                                    Some(region),
+                                    &vars,
+                                );
+                                let label = format!(
+                                    "«{}»: nothing found within {within} characters",
+                                    quote(&doc.source[at])
+                                );
+                                (message, label)
+                            }),
                         );
-                        let label = format!(
-                            "«{}»: nothing found within {within} characters",
-                            quote(&doc.source[span.clone()])
-                        );
-                        report(span, message, label);
                     }
                 }
             }
         }
+        let spans: Vec<Range<usize>> = pending.iter().map(|(span, _)| span.clone()).collect();
+        let (keep, dropped) = first_distinct(&spans, MAX_FINDINGS_PER_RULE);
+        let help = rule.help.as_ref().map(|h| vars.fill(h));
+        for ((span, words), keep) in pending.into_iter().zip(keep) {
+            if keep {
+                let (message, label) = words();
+                out.push(Finding::new(
+                    &rule.id,
+                    severity,
+                    span,
+                    message,
+                    label,
+                    help.clone(),
+                ));
+            }
+        }
+        dropped
     }
+}
+
+/// The most findings of one rule reported in one document; the rest are
+/// counted (see [`Checked::dropped`]).
+pub const MAX_FINDINGS_PER_RULE: usize = 100;
+
+/// A finding's message and label, worked out when it is kept.
+type Words<'a> = Box<dyn FnOnce() -> (String, String) + 'a>;
+type Pending<'a> = (Range<usize>, Words<'a>);
+
+/// Which of one rule's findings (by span) are reported, and how many
+/// more there were. As in [`Engine::check_with`], a span inside an earlier
+/// one (in order of start, then end) or equal to it says nothing new; of
+/// the rest, the first `cap` are kept and the others counted.
+fn first_distinct(spans: &[Range<usize>], cap: usize) -> (Vec<bool>, usize) {
+    let mut order: Vec<usize> = (0..spans.len()).collect();
+    order.sort_by_key(|&i| (spans[i].start, spans[i].end));
+    let mut keep = vec![false; spans.len()];
+    let (mut reach, mut kept, mut dropped) = (0, 0, 0);
+    let mut last: Option<&Range<usize>> = None;
+    for i in order {
+        let span = &spans[i];
+        let inside = span.end <= reach && !span.is_empty();
+        reach = reach.max(span.end);
+        if inside || last == Some(span) {
+            continue;
+        }
+        last = Some(span);
+        if kept < cap {
+            keep[i] = true;
+            kept += 1;
+        } else {
+            dropped += 1;
+        }
+    }
+    (keep, dropped)
 }
 
 /// Whether `text[start..end]` stands on word boundaries as `edges` asks
@@ -715,12 +792,18 @@ fn on_edges(text: &str, start: usize, end: usize, edges: super::Edges) -> bool {
     if script == Script::Other {
         return false;
     }
-    // The letters glued in front must be clitics of the phrase's script.
-    let word_start = before
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !c.is_alphanumeric())
-        .map_or(0, |(i, c)| i + c.len_utf8());
+    // The letters glued in front must be clitics of the phrase's script;
+    // more letters than any run of clitics can have need not be read.
+    let mut word_start = 0;
+    for (n, (i, c)) in before.char_indices().rev().enumerate() {
+        if !c.is_alphanumeric() {
+            word_start = i + c.len_utf8();
+            break;
+        }
+        if n == MAX_CLITIC_CHARS {
+            return false;
+        }
+    }
     is_clitic_prefix(&before[word_start..], script)
 }
 
@@ -770,38 +853,90 @@ fn regex_hits<'e>(re: &'e regex::Regex, text: &str) -> Vec<Hit<'e>> {
         .collect()
 }
 
-/// The closest hit of `candidates` to `anchor`, within `within` characters on `side`.
-fn nearest<'h, 'e>(
-    text: &str,
-    anchor: &Range<usize>,
-    candidates: &'h [Hit<'e>],
-    within: usize,
-    side: Side,
-) -> Option<&'h Hit<'e>> {
-    candidates
-        .iter()
-        .filter_map(|h| {
-            let before_ok = h.range.start <= anchor.start;
-            let after_ok = h.range.end >= anchor.end;
+/// Whether `text` has at most `n` characters (reads at most `n + 1` of them).
+fn chars_at_most(text: &str, n: usize) -> bool {
+    text.chars().take(n + 1).count() <= n
+}
+
+/// Hits of one node, indexed for "the closest one to this anchor" queries
+/// from every hit of another node: each query reads only the hits that can
+/// be within reach, so pairing two long lists costs their lengths, not
+/// their product.
+struct Nearby<'h, 'e> {
+    hits: &'h [Hit<'e>],
+    /// Hits no longer than `SHORT` bytes, by start.
+    by_start: Vec<usize>,
+    /// The longest of those.
+    longest: usize,
+    /// Longer hits, read by every query (matches are rarely that long).
+    long: Vec<usize>,
+}
+
+impl<'h, 'e> Nearby<'h, 'e> {
+    const SHORT: usize = 4096;
+
+    fn new(hits: &'h [Hit<'e>]) -> Nearby<'h, 'e> {
+        let (mut by_start, long): (Vec<usize>, Vec<usize>) =
+            (0..hits.len()).partition(|&i| hits[i].range.len() <= Self::SHORT);
+        by_start.sort_by_key(|&i| (hits[i].range.start, i));
+        let longest = by_start
+            .iter()
+            .map(|&i| hits[i].range.len())
+            .max()
+            .unwrap_or(0);
+        Nearby {
+            hits,
+            by_start,
+            longest,
+            long,
+        }
+    }
+
+    /// The closest hit to `anchor` within `within` characters on `side` (of
+    /// equally close ones, the first in the node's order).
+    fn nearest(
+        &self,
+        text: &str,
+        anchor: &Range<usize>,
+        within: usize,
+        side: Side,
+    ) -> Option<&'h Hit<'e>> {
+        // A hit in reach ends at or after `lo` and starts at or before `hi`.
+        let lo = back_chars(text, anchor.start, within);
+        let hi = ahead_chars(text, anchor.end, within);
+        let from = lo.saturating_sub(self.longest);
+        let first = self
+            .by_start
+            .partition_point(|&i| self.hits[i].range.start < from);
+        let near = self.by_start[first..]
+            .iter()
+            .take_while(|&&i| self.hits[i].range.start <= hi);
+        let mut best: Option<(usize, usize)> = None;
+        for &i in near.chain(&self.long) {
+            let h = &self.hits[i];
             let allowed = match side {
                 Side::Either => true,
-                Side::Before => before_ok,
-                Side::After => after_ok,
+                Side::Before => h.range.start <= anchor.start,
+                Side::After => h.range.end >= anchor.end,
             };
             if !allowed {
-                return None;
+                continue;
             }
-            let gap = if h.range.end <= anchor.start {
-                text[h.range.end..anchor.start].chars().count()
+            let between = if h.range.end <= anchor.start {
+                &text[h.range.end..anchor.start]
             } else if h.range.start >= anchor.end {
-                text[anchor.end..h.range.start].chars().count()
+                &text[anchor.end..h.range.start]
             } else {
-                0
+                ""
             };
-            (gap <= within).then_some((gap, h))
-        })
-        .min_by_key(|(gap, _)| *gap)
-        .map(|(_, h)| h)
+            let gap = between.chars().take(within + 1).count();
+            work::add(1);
+            if gap <= within && best.is_none_or(|b| (gap, i) < b) {
+                best = Some((gap, i));
+            }
+        }
+        best.map(|(_, i)| &self.hits[i])
+    }
 }
 
 /// A `forbid` match to report: its region, the hit, and the check it failed.
@@ -915,6 +1050,7 @@ fn contact_domain(
 
 /// Values a message can use besides the match's own: the configured
 /// publisher and, for `at_most` rules, how many matches there were.
+#[derive(Clone, Copy)]
 struct Vars<'p> {
     publisher: Option<&'p Publisher>,
     count: Option<usize>,
@@ -963,28 +1099,38 @@ impl Vars<'_> {
 
 /// Matches whose whole line (trimmed) equals the line right before it: a
 /// caption or credit pasted twice. The hit covers the repeated line.
+///
+/// Line bounds come from one index of the text, and each line is compared
+/// with the one before it at most once, however many hits it holds: the
+/// work is linear in the text plus the hits, not their product.
 fn repeated_lines<'e>(text: &str, hits: &[Hit<'e>]) -> Vec<Hit<'e>> {
-    let line_of = |pos: usize| {
-        let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-        start..end
-    };
+    let mut out: Vec<Hit<'e>> = Vec::new();
+    if hits.is_empty() {
+        return out;
+    }
+    let lines = LineIndex::new(text);
     let trimmed = |r: Range<usize>| {
         let line = &text[r.clone()];
         let lead = line.len() - line.trim_start().len();
         r.start + lead..r.start + line.trim_end().len()
     };
-    let mut out: Vec<Hit<'e>> = Vec::new();
+    // Per line: the trimmed line when it repeats the one before it.
+    let mut verdicts: HashMap<usize, Option<Range<usize>>> = HashMap::new();
     for hit in hits {
-        let line = line_of(hit.range.start);
-        if line.start == 0 || out.last().is_some_and(|h| h.range.start >= line.start) {
+        let n = lines.line_of(hit.range.start);
+        let start = lines.line_start(n);
+        if start == 0 || out.last().is_some_and(|h| h.range.start >= start) {
             continue;
         }
-        let prev = line_of(line.start - 1);
-        let (this, before) = (trimmed(line.clone()), trimmed(prev));
-        if !this.is_empty() && text[this.clone()] == text[before] {
+        let repeated = verdicts.entry(n).or_insert_with(|| {
+            let this = trimmed(start..lines.line_end(text, n));
+            let before = trimmed(lines.line_start(n - 1)..lines.line_end(text, n - 1));
+            work::add(this.len().min(before.len()));
+            (!this.is_empty() && text[this.clone()] == text[before]).then_some(this)
+        });
+        if let Some(this) = repeated {
             out.push(Hit {
-                range: this,
+                range: this.clone(),
                 caps: hit.caps.clone(),
             });
         }
@@ -1045,18 +1191,271 @@ fn interpolate(
 /// space, and long text is cut in the middle.
 pub fn quote(text: &str) -> String {
     const MAX: usize = 80;
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= MAX {
-        return flat;
+    // Only the first MAX + 1 and the last MAX / 2 - 1 characters of the
+    // flattened text can show: a long span costs no more than a short one.
+    let mut head = String::new();
+    let mut head_chars = 0;
+    for word in text.split_whitespace() {
+        if head_chars > 0 {
+            head.push(' ');
+            head_chars += 1;
+        }
+        head.push_str(word);
+        head_chars += word.chars().count();
+        if head_chars > MAX {
+            break;
+        }
     }
-    let head: String = flat.chars().take(MAX / 2).collect();
-    let tail: String = flat
-        .chars()
-        .rev()
-        .take(MAX / 2 - 1)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    if head_chars <= MAX {
+        return head;
+    }
+    let head: String = head.chars().take(MAX / 2).collect();
+    let mut tail: Vec<char> = Vec::new();
+    for word in text.split_whitespace().rev() {
+        if !tail.is_empty() {
+            tail.push(' ');
+        }
+        tail.extend(word.chars().rev());
+        if tail.len() >= MAX / 2 - 1 {
+            break;
+        }
+    }
+    let tail: String = tail.iter().take(MAX / 2 - 1).rev().collect();
     format!("{head}…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits_of(text: &str, needle: &str) -> Vec<Hit<'static>> {
+        text.match_indices(needle)
+            .map(|(i, m)| Hit {
+                range: i..i + m.len(),
+                caps: Vec::new(),
+            })
+            .collect()
+    }
+
+    /// The line-by-line definition `repeated_lines` must agree with: scan
+    /// out from each hit to its line's ends, compare with the line before.
+    fn repeated_reference(text: &str, hits: &[Hit<'static>]) -> Vec<Range<usize>> {
+        let line_of = |pos: usize| {
+            let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+            let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+            start..end
+        };
+        let trimmed = |r: Range<usize>| {
+            let line = &text[r.clone()];
+            let lead = line.len() - line.trim_start().len();
+            r.start + lead..r.start + line.trim_end().len()
+        };
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for hit in hits {
+            let line = line_of(hit.range.start);
+            if line.start == 0 || out.last().is_some_and(|h| h.start >= line.start) {
+                continue;
+            }
+            let (this, before) = (trimmed(line.clone()), trimmed(line_of(line.start - 1)));
+            if !this.is_empty() && text[this.clone()] == text[before] {
+                out.push(this);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn repeated_lines_agree_with_the_line_by_line_definition() {
+        let texts = [
+            "Photo: AP\nPhoto: AP\n\nPhoto: AP\n  Photo: AP  \nx Photo: AP\nPhoto: AP",
+            "\n\nPhoto: AP\n\n\nPhoto: AP\nPhoto: AP\r\nPhoto: AP",
+            "Photo: AP Photo: AP\nPhoto: AP Photo: AP\nPhoto: AP Photo: AP\n",
+            "צילום: פלאש 90\nצילום: פלאש 90\nصورة: أ ف ب\nصورة: أ ف ب",
+        ];
+        for text in texts {
+            for needle in ["Photo", "AP", "צילום", "90", "صورة", "\n"] {
+                let hits = hits_of(text, needle);
+                let got: Vec<Range<usize>> = repeated_lines(text, &hits)
+                    .into_iter()
+                    .map(|h| h.range)
+                    .collect();
+                assert_eq!(
+                    got,
+                    repeated_reference(text, &hits),
+                    "{text:?} / {needle:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn repeated_lines_read_each_line_once_however_many_hits_it_holds() {
+        // Two equal lines of 20,000 credits each: a hit every 13 bytes.
+        let line = "Photo: N/A ; ".repeat(20_000);
+        let text = format!("intro\n{line}\n{line}\n");
+        let hits = hits_of(&text, "Photo");
+        assert_eq!(hits.len(), 40_000);
+        work::take();
+        let found = repeated_lines(&text, &hits);
+        let read = work::take();
+        let second = text.rfind("Photo").unwrap() - (line.len() - 13);
+        assert_eq!(
+            found.iter().map(|h| h.range.clone()).collect::<Vec<_>>(),
+            vec![second..second + line.trim_end().len()]
+        );
+        // The line index reads the text once; each line is compared with
+        // the one before it once. Scanning each hit's line again would read
+        // some 40,000 × 260,000 bytes.
+        assert!(
+            read <= 2 * text.len(),
+            "read {read} bytes of {}",
+            text.len()
+        );
+    }
+
+    fn quote_reference(text: &str) -> String {
+        let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if flat.chars().count() <= 80 {
+            return flat;
+        }
+        let head: String = flat.chars().take(40).collect();
+        let tail: Vec<char> = flat.chars().rev().take(39).collect();
+        format!("{head}…{}", tail.into_iter().rev().collect::<String>())
+    }
+
+    #[test]
+    fn quotes_keep_their_shape() {
+        let long = "صورة توضيحية  (AP)\n\t".repeat(30);
+        for text in [
+            "",
+            "  \n ",
+            "Photo: AP",
+            "a b",
+            &"x".repeat(80),
+            &"x".repeat(81),
+            &"צילום ".repeat(14),
+            &"צילום ".repeat(13),
+            &long,
+            &format!("{} {}", "y".repeat(200), "z".repeat(10)),
+        ] {
+            assert_eq!(quote(text), quote_reference(text), "{text:?}");
+        }
+    }
+
+    /// The closest-hit rule as it reads: every candidate, by gap in
+    /// characters, the first of equally close ones.
+    fn nearest_reference<'h>(
+        text: &str,
+        anchor: &Range<usize>,
+        candidates: &'h [Hit<'static>],
+        within: usize,
+        side: Side,
+    ) -> Option<&'h Hit<'static>> {
+        candidates
+            .iter()
+            .filter_map(|h| {
+                let allowed = match side {
+                    Side::Either => true,
+                    Side::Before => h.range.start <= anchor.start,
+                    Side::After => h.range.end >= anchor.end,
+                };
+                if !allowed {
+                    return None;
+                }
+                let gap = if h.range.end <= anchor.start {
+                    text[h.range.end..anchor.start].chars().count()
+                } else if h.range.start >= anchor.end {
+                    text[anchor.end..h.range.start].chars().count()
+                } else {
+                    0
+                };
+                (gap <= within).then_some((gap, h))
+            })
+            .min_by_key(|(gap, _)| *gap)
+            .map(|(_, h)| h)
+    }
+
+    #[test]
+    fn nearest_agrees_with_reading_every_candidate() {
+        let text = "אב גד הו זח טי כל מנ סע פצ קר שת ab cd ef gh ij kl mn op ".repeat(40);
+        let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(3).collect();
+        // Candidates out of order, overlapping, empty, and some very long.
+        let mut candidates: Vec<Hit<'static>> = Vec::new();
+        for (k, w) in bounds.windows(2).enumerate() {
+            let end = if k % 17 == 0 {
+                bounds[(k + 2000).min(bounds.len() - 1)]
+            } else if k % 5 == 0 {
+                w[0]
+            } else {
+                w[1]
+            };
+            if k % 4 != 1 {
+                candidates.push(Hit {
+                    range: w[0]..end,
+                    caps: Vec::new(),
+                });
+            }
+        }
+        candidates.reverse();
+        candidates.swap(3, 300);
+        let nearby = Nearby::new(&candidates);
+        for (k, w) in bounds.windows(3).enumerate().step_by(7) {
+            let anchor = w[0]..w[k % 3];
+            for within in [0, 1, 5, 40] {
+                for side in [Side::Either, Side::Before, Side::After] {
+                    let got = nearby
+                        .nearest(&text, &anchor, within, side)
+                        .map(|h| &h.range);
+                    let want = nearest_reference(&text, &anchor, &candidates, within, side)
+                        .map(|h| &h.range);
+                    assert_eq!(got, want, "{anchor:?} {within} {side:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn pairing_two_long_hit_lists_reads_only_hits_in_reach() {
+        let text = "Photo: N/A, (Getty Images) CC BY-SA 3.5 ; ".repeat(20_000);
+        let anchors = hits_of(&text, "Getty");
+        let credits = hits_of(&text, "Photo");
+        let nearby = Nearby::new(&credits);
+        work::take();
+        let found = anchors
+            .iter()
+            .filter(|a| nearby.nearest(&text, &a.range, 40, Side::Either).is_some())
+            .count();
+        assert_eq!(found, 20_000);
+        // Each anchor looks at the credits within 40 characters of it (two
+        // or three), not at all 20,000.
+        let examined = work::take();
+        assert!(examined <= 4 * anchors.len(), "examined {examined}");
+    }
+
+    #[test]
+    fn clitics_are_read_only_as_far_as_a_clitic_run_reaches() {
+        let arabic = super::super::Edges {
+            left: Some(Script::Arabic),
+            right: true,
+        };
+        for (text, want) in [
+            ("وبالمصدر", true),
+            ("ومصدر", true),
+            ("كتابمصدر", false),
+            ("بمصدر", true),
+            ("بالمصدر", true),
+            ("وبلمصدر", true),
+            ("ووبالمصدر", false),
+        ] {
+            let start = text.find("مصدر").unwrap();
+            assert_eq!(on_edges(text, start, text.len(), arabic), want, "{text}");
+        }
+        let long = format!("{}مصدر", "ب".repeat(100_000));
+        assert!(!on_edges(
+            &long,
+            long.len() - "مصدر".len(),
+            long.len(),
+            arabic
+        ));
+    }
 }

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use crate::pack::{Node, NodeId, Pack, Per, Position, Rule, RuleKind};
 
-pub use eval::{Checked, Profile, quote as quote_text};
+pub use eval::{Checked, MAX_FINDINGS_PER_RULE, Profile, quote as quote_text};
 
 /// Most phrases and gate literals the phrase automaton is built as a DFA for.
 const MAX_DFA_PATTERNS: usize = 5000;
@@ -471,6 +471,10 @@ fn edges(phrase: &str) -> Edges {
 
 /// Is `prefix` (the letters glued before a phrase) a run of clitics that
 /// Arabic or Hebrew attach to a word? "ל" in "לחוק", "وال" in "والنشر".
+/// The most letters [`is_clitic_prefix`] accepts (Arabic: conjunction,
+/// preposition and article, «وبال»).
+const MAX_CLITIC_CHARS: usize = 4;
+
 fn is_clitic_prefix(prefix: &str, script: Script) -> bool {
     match script {
         Script::Hebrew => {

@@ -301,6 +301,14 @@ pub(super) fn findings(outcome: &Outcome, style: Style, out: &mut dyn Write) -> 
             plural(outcome.files, "file", "files"),
         )
     };
+    let dropped = outcome.dropped_total();
+    if dropped > 0 {
+        line.push_str(&format!(
+            "; {dropped} more {} not shown (at most {} per rule in one document)",
+            plural(dropped, "finding", "findings"),
+            crate::matcher::MAX_FINDINGS_PER_RULE
+        ));
+    }
     if outcome.baselined > 0 {
         line.push_str(&format!(
             "; {} known {} hidden by the baseline",

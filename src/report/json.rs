@@ -12,7 +12,17 @@ struct Document<'a> {
     version: u32,
     findings: Vec<Finding<'a>>,
     problems: Vec<Problem<'a>>,
+    /// Only when some findings were not reported.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    dropped: Vec<Dropped<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Dropped<'a> {
+    path: &'a str,
+    rule: &'a str,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -48,6 +58,13 @@ struct Summary {
     warnings: usize,
     /// Findings hidden by `--baseline`.
     baselined: usize,
+    /// Findings not reported (over the limit per rule and document).
+    #[serde(skip_serializing_if = "is_zero")]
+    dropped: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
@@ -81,12 +98,22 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 }),
             })
             .collect(),
+        dropped: outcome
+            .dropped
+            .iter()
+            .map(|d| Dropped {
+                path: &d.path,
+                rule: &d.rule,
+                count: d.count,
+            })
+            .collect(),
         summary: Summary {
             files: outcome.files,
             findings: outcome.total(),
             errors: outcome.count(Severity::Error),
             warnings: outcome.count(Severity::Warning),
             baselined: outcome.baselined,
+            dropped: outcome.dropped_total(),
         },
     };
     super::escape::write_json(&mut *out, &doc, false)?;

@@ -37,6 +37,17 @@ pub struct Outcome {
     pub problems: Vec<InputProblem>,
     /// Findings hidden because the baseline knows them.
     pub baselined: usize,
+    /// Findings counted but not reported, beyond
+    /// [`crate::matcher::MAX_FINDINGS_PER_RULE`] of one rule in one document.
+    pub dropped: Vec<Dropped>,
+}
+
+/// How many findings of one rule in one document were not reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    pub path: String,
+    pub rule: String,
+    pub count: usize,
 }
 
 impl Outcome {
@@ -54,6 +65,11 @@ impl Outcome {
 
     pub fn total(&self) -> usize {
         self.reports.iter().map(|r| r.findings.len()).sum()
+    }
+
+    /// Findings counted but not reported.
+    pub fn dropped_total(&self) -> usize {
+        self.dropped.iter().map(|d| d.count).sum()
     }
 }
 

@@ -524,6 +524,7 @@ pub(super) mod fixture {
                 },
             ],
             baselined: 0,
+            dropped: Vec::new(),
         }
     }
 

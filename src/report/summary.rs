@@ -98,14 +98,23 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         outcome.count(Severity::Warning),
         outcome.count(Severity::Info),
     );
-    writeln!(
+    write!(
         out,
         "{} files checked, {} findings ({errors} errors, {warnings} warnings, {infos} info), {} problems, {} baselined",
         outcome.files,
         outcome.total(),
         outcome.problems.len(),
         outcome.baselined
-    )
+    )?;
+    let dropped = outcome.dropped_total();
+    if dropped > 0 {
+        write!(
+            out,
+            ", {dropped} more not shown (at most {} per rule in one document)",
+            crate::matcher::MAX_FINDINGS_PER_RULE
+        )?;
+    }
+    writeln!(out)
 }
 
 #[cfg(test)]
