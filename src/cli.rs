@@ -20,13 +20,22 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check articles (.txt, .md, .markdown) under the given paths.
+    /// Check articles under the given paths.
+    #[command(about = check_about())]
     Check(CheckArgs),
     /// List, show and test rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
     /// Write a commented starter clearance.yaml.
     Init(InitArgs),
+}
+
+/// `check`'s one-line help, with the extensions the loader reads.
+fn check_about() -> String {
+    format!(
+        "Check articles ({}) under the given paths",
+        crate::load::extension_list()
+    )
 }
 
 #[derive(Debug, Args)]

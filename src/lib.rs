@@ -509,7 +509,7 @@ fn read_stdin(options: &ScanOptions, add: &dyn Fn(Result<load::Document, load::I
     }
     let mut bytes = Vec::new();
     match io::Read::read_to_end(&mut lock, &mut bytes) {
-        Ok(_) => add(Ok(load::from_bytes(NAME, options.stdin, &bytes))),
+        Ok(_) => add(load::from_input(NAME, options.stdin, &bytes)),
         Err(e) => add(Err(load::InputProblem {
             path: NAME.to_string(),
             message: format!("cannot read: {e}"),

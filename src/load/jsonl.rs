@@ -179,19 +179,35 @@ fn record(
             Some((line, at..at)),
         )
     })?;
-    let field = |name: &str| -> Option<JsonString> {
-        let raw = map.get(name)?;
+    // A role's field: absent, or a string; anything else is an error that
+    // points at the value.
+    let field = |name: &str| -> Result<Option<JsonString>, InputProblem> {
+        let Some(raw) = map.get(name) else {
+            return Ok(None);
+        };
         let token = raw.get();
         let at = token.as_ptr() as usize - line.as_ptr() as usize;
-        JsonString::parse(token, at)
+        match JsonString::parse(token, at) {
+            Some(js) => Ok(Some(js)),
+            None if token == "null" => Ok(None),
+            None => Err(problem(
+                display,
+                number,
+                format!(
+                    "field `{name}` is {}, not a string; skipped",
+                    json_kind(token)
+                ),
+                Some((line, at..at + token.len())),
+            )),
+        }
     };
     let mut regions: Vec<Region> = Vec::new();
-    if let Some(js) = field(&fields.text) {
+    if let Some(js) = field(&fields.text)? {
         for region in text::regions(&js.text) {
             regions.push(js.remap(&region));
         }
     }
-    if let Some(js) = field(&fields.html) {
+    if let Some(js) = field(&fields.html)? {
         let (html_regions, problems) = super::html::regions(&js.text);
         let has_text = !regions.is_empty();
         for region in html_regions {
@@ -210,7 +226,7 @@ fn record(
         (&fields.source, "meta.source"),
         (&fields.url, "meta.url"),
     ] {
-        if let Some(js) = field(name) {
+        if let Some(js) = field(name)? {
             regions.retain(|r| r.name != region);
             let whole = Region::new(region, vec![Segment::exact(0..js.text.len(), Gap::None)]);
             regions.push(js.remap(&whole));
@@ -237,6 +253,16 @@ fn record(
         line_base: number - 1,
         kind: super::Kind::Jsonl,
     })
+}
+
+/// What a JSON value token is, for messages: `a number`, `an object`…
+fn json_kind(token: &str) -> &'static str {
+    match token.as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b't' | b'f') => "a boolean",
+        _ => "a number",
+    }
 }
 
 /// An unescaped JSON string and where each part of it stands in the line.
@@ -469,6 +495,44 @@ mod tests {
             input.rfind("{\"text\":\"last").unwrap()
         );
         assert_eq!(last.line_base, 5);
+    }
+
+    #[test]
+    fn a_field_that_is_not_a_string_is_reported_as_such() {
+        let input = "{\"text\": 5}\n{\"title\":\"t\",\"html\":[1]}\n{\"text\":{\"a\":1}}\n{\"text\":true}\n{\"text\":null,\"html\":\"<p>x</p>\"}\n";
+        let all = docs(input);
+        let got: Vec<(String, String, Option<Range<usize>>)> = all
+            .iter()
+            .filter_map(|d| d.as_ref().err())
+            .map(|p| (p.path.clone(), p.message.clone(), p.span.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "dump.jsonl:1".to_string(),
+                    "field `text` is a number, not a string; skipped".to_string(),
+                    Some(9..10)
+                ),
+                (
+                    "dump.jsonl:2".to_string(),
+                    "field `html` is an array, not a string; skipped".to_string(),
+                    Some(20..23)
+                ),
+                (
+                    "dump.jsonl:3".to_string(),
+                    "field `text` is an object, not a string; skipped".to_string(),
+                    Some(8..15)
+                ),
+                (
+                    "dump.jsonl:4".to_string(),
+                    "field `text` is a boolean, not a string; skipped".to_string(),
+                    Some(8..12)
+                ),
+            ]
+        );
+        // `null` is an absent field: the record is read from its HTML.
+        assert_eq!(region_text(all[4].as_ref().unwrap(), "body"), "x");
     }
 
     #[test]

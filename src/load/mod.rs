@@ -166,17 +166,38 @@ pub enum Kind {
     Jsonl,
 }
 
+/// The file extensions read as each kind (lowercase, without the dot): the
+/// one table the loader, the directory walk, `check --help` and the
+/// unsupported-type message all read, so they cannot disagree.
+pub const KINDS: &[(Kind, &[&str])] = &[
+    (Kind::Text, &["txt", "text"]),
+    (Kind::Markdown, &["md", "markdown"]),
+    (Kind::Html, &["html", "htm", "xhtml"]),
+    (Kind::Jsonl, &["jsonl", "ndjson"]),
+];
+
+/// Every extension Clearance reads, in table order.
+pub fn extensions() -> impl Iterator<Item = &'static str> {
+    KINDS.iter().flat_map(|(_, exts)| exts.iter().copied())
+}
+
+/// The extensions as a list for people: `.txt, .text, … and .ndjson`.
+pub fn extension_list() -> String {
+    let all: Vec<String> = extensions().map(|e| format!(".{e}")).collect();
+    match all.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => all.join(""),
+    }
+}
+
 impl Kind {
-    /// The kind for a file name, by extension.
+    /// The kind for a file name, by extension (any case).
     pub fn of(path: &Path) -> Option<Kind> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "txt" | "text" => Some(Kind::Text),
-            "md" | "markdown" => Some(Kind::Markdown),
-            "html" | "htm" | "xhtml" => Some(Kind::Html),
-            "jsonl" | "ndjson" => Some(Kind::Jsonl),
-            _ => None,
-        }
+        let ext = path.extension()?.to_str()?;
+        KINDS
+            .iter()
+            .find(|(_, exts)| exts.iter().any(|e| e.eq_ignore_ascii_case(ext)))
+            .map(|(kind, _)| *kind)
     }
 }
 
@@ -189,7 +210,10 @@ pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, 
         source: None,
     };
     let kind = Kind::of(path).ok_or_else(|| {
-        problem("unsupported file type (Clearance reads .txt, .md, .markdown, .html, .htm, .jsonl and .ndjson)".to_string())
+        problem(format!(
+            "unsupported file type (Clearance reads {})",
+            extension_list()
+        ))
     })?;
     let cannot = |e: std::io::Error| problem(format!("cannot read: {e}"));
     let mut file = std::fs::File::open(path).map_err(cannot)?;
@@ -201,14 +225,31 @@ pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, 
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
     std::io::Read::read_to_end(&mut file, &mut bytes).map_err(cannot)?;
-    let has_bom = encoding_rs::Encoding::for_bom(&bytes).is_some();
+    from_input(display, kind, &bytes)
+}
+
+/// Checks bytes read from a file or standard input, then decodes them:
+/// binary data (a NUL byte in the first 8 KiB and no UTF-16 byte-order mark)
+/// and UTF-32 text (which Clearance does not read) are problems, not
+/// documents.
+pub fn from_input(display: &str, kind: Kind, bytes: &[u8]) -> Result<Document, InputProblem> {
+    let problem = |message: &str| InputProblem {
+        path: display.to_string(),
+        message: message.to_string(),
+        span: None,
+        source: None,
+    };
+    if let Some(name) = decode::utf32_bom(bytes) {
+        return Err(problem(&format!(
+            "{name} text is not supported (save it as UTF-8); skipped"
+        )));
+    }
+    let has_bom = encoding_rs::Encoding::for_bom(bytes).is_some();
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF)];
     if !has_bom && memchr::memchr(0, sniff).is_some() {
-        return Err(problem(
-            "binary file (contains NUL bytes); skipped".to_string(),
-        ));
+        return Err(problem("binary file (contains NUL bytes); skipped"));
     }
-    Ok(from_bytes(display, kind, &bytes))
+    Ok(from_bytes(display, kind, bytes))
 }
 
 /// Decodes bytes already read (any encoding) into a document.

@@ -1,0 +1,231 @@
+//! No silent wrong answers: input Clearance cannot read is reported, never
+//! checked as something else, and what the help and messages say matches
+//! what the loader does.
+
+mod common;
+
+use common::{clearance, json, write};
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use clearance::load::{KINDS, Kind, extension_list, extensions};
+
+/// Runs `clearance ARGS` in `dir` with `input` on standard input.
+fn clearance_stdin(dir: &std::path::Path, args: &[&str], input: &[u8]) -> common::Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clearance"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    common::Run {
+        code: out.status.code().expect("exit code"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `(path, message)` of every problem in a JSON report.
+fn problems(run: &common::Run) -> Vec<(String, String)> {
+    json(run)["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+const NOTICE: &str = "לפי סעיף 27א לחוק זכות יוצרים, התשס\"ח-2007. לפניות: copyright@city.co.il\n";
+
+#[test]
+fn help_and_messages_list_the_extensions_the_loader_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        extension_list(),
+        ".txt, .text, .md, .markdown, .html, .htm, .xhtml, .jsonl and .ndjson"
+    );
+    // Every extension in the table is read as its kind, in any case, and
+    // is picked up by a directory walk.
+    for (kind, exts) in KINDS {
+        for ext in *exts {
+            let name = format!("a.{}", ext.to_ascii_uppercase());
+            assert_eq!(Kind::of(std::path::Path::new(&name)), Some(*kind), "{name}");
+        }
+    }
+    for (kind, exts) in KINDS {
+        for ext in *exts {
+            let text = match kind {
+                Kind::Jsonl => "{\"text\":\"Title\"}\n",
+                _ => "Title\n\nText.\n",
+            };
+            write(dir.path(), &format!("walk/a.{ext}"), text);
+        }
+    }
+    let run = clearance(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "walk",
+        ],
+    );
+    assert_eq!(
+        json(&run)["summary"]["files"],
+        extensions().count(),
+        "{}",
+        run.stderr
+    );
+
+    // Help is wrapped to the terminal's width: compare words.
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let about = format!(
+        "Check articles ({}) under the given paths",
+        extension_list()
+    );
+    let help = clearance(dir.path(), &["check", "--help"]);
+    assert_eq!(help.code, 0);
+    assert!(words(&help.stdout).starts_with(&about), "{}", help.stdout);
+    let top = clearance(dir.path(), &["--help"]);
+    assert!(words(&top.stdout).contains(&about), "{}", top.stdout);
+
+    write(dir.path(), "notes.rtf", "text");
+    let run = clearance(
+        dir.path(),
+        &["check", "--no-config", "--format", "json", "notes.rtf"],
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        problems(&run),
+        [(
+            "notes.rtf".to_string(),
+            format!(
+                "unsupported file type (Clearance reads {})",
+                extension_list()
+            )
+        )]
+    );
+}
+
+#[test]
+fn a_jsonl_field_that_is_not_a_string_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "d.jsonl", "{\"text\": 5}\n");
+    let run = clearance(
+        dir.path(),
+        &["check", "--no-config", "--format", "json", "d.jsonl"],
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        problems(&run),
+        [(
+            "d.jsonl:1".to_string(),
+            "field `text` is a number, not a string; skipped".to_string()
+        )]
+    );
+}
+
+#[test]
+fn utf32_files_are_reported_not_misread() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut le = vec![0xFF, 0xFE, 0, 0];
+    le.extend(NOTICE.chars().flat_map(|c| (c as u32).to_le_bytes()));
+    let mut be = vec![0, 0, 0xFE, 0xFF];
+    be.extend(NOTICE.chars().flat_map(|c| (c as u32).to_be_bytes()));
+    write(dir.path(), "le.txt", &le);
+    write(dir.path(), "be.txt", &be);
+    write(dir.path(), "ok.txt", NOTICE);
+    let run = clearance(
+        dir.path(),
+        &["check", "--no-config", "--format", "json", "."],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        problems(&run),
+        [
+            (
+                "be.txt".to_string(),
+                "UTF-32BE text is not supported (save it as UTF-8); skipped".to_string()
+            ),
+            (
+                "le.txt".to_string(),
+                "UTF-32LE text is not supported (save it as UTF-8); skipped".to_string()
+            ),
+        ]
+    );
+    // No false "missing" for the files that were not read; the good one is checked.
+    let report = json(&run);
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert_eq!(report["summary"]["files"], 1);
+
+    let run = clearance_stdin(
+        dir.path(),
+        &["check", "--no-config", "--format", "json", "-"],
+        &le,
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        problems(&run),
+        [(
+            "<stdin>".to_string(),
+            "UTF-32LE text is not supported (save it as UTF-8); skipped".to_string()
+        )]
+    );
+}
+
+#[test]
+fn binary_data_on_standard_input_is_not_checked_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut binary = b"%PDF-1.7\n\x00\x01\x02 no notice here".to_vec();
+    binary.extend([0u8; 64]);
+    for format in ["text", "markdown", "html"] {
+        let run = clearance_stdin(
+            dir.path(),
+            &[
+                "check",
+                "--no-config",
+                "--format",
+                "json",
+                "--stdin-format",
+                format,
+                "-",
+            ],
+            &binary,
+        );
+        assert_eq!(run.code, 2, "{format}: {}", run.stdout);
+        assert_eq!(
+            problems(&run),
+            [(
+                "<stdin>".to_string(),
+                "binary file (contains NUL bytes); skipped".to_string()
+            )],
+            "{format}"
+        );
+        assert_eq!(json(&run)["findings"], serde_json::json!([]), "{format}");
+    }
+    // UTF-16 with its mark has NUL bytes and is still text.
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(NOTICE.encode_utf16().flat_map(u16::to_le_bytes));
+    let run = clearance_stdin(
+        dir.path(),
+        &["check", "--no-config", "--format", "json", "-"],
+        &utf16,
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(json(&run)["summary"]["files"], 1);
+}
