@@ -229,3 +229,107 @@ fn binary_data_on_standard_input_is_not_checked_as_text() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(json(&run)["summary"]["files"], 1);
 }
+
+/// A pack with one rule whose `message`, `help` and check text are given.
+fn pack_with(message: &str, help: &str, expected: &str) -> String {
+    format!(
+        "pack: p\ntitle: t\nrules:\n  - id: r\n    severity: error\n    message: \"{message}\"\n    help: \"{help}\"\n    forbid: {{ regex: 'v(?P<n>\\d)' }}\n    expect:\n      - {{ capture: n, one_of: ['1'], expected: \"{expected}\" }}\n"
+    )
+}
+
+/// The message and the YAML text the span of a pack error covers.
+fn pack_error(yaml: &str) -> (String, String) {
+    let err = clearance::Pack::from_yaml("p.yaml", yaml).expect_err("the pack is rejected");
+    let span = err.span.expect("a span");
+    (
+        err.message.clone(),
+        yaml[span.offset()..span.offset() + span.len()].to_string(),
+    )
+}
+
+#[test]
+fn broken_placeholders_are_pack_errors_pointing_at_the_brace() {
+    assert!(clearance::Pack::from_yaml("p.yaml", &pack_with("{match} {{x}}", "h", "e")).is_ok());
+    let yaml = pack_with("{match here", "h", "e");
+    let (message, at) = pack_error(&yaml);
+    assert_eq!(
+        message,
+        "message: a `{` is never closed (write `{{` for a literal brace)"
+    );
+    assert_eq!(at, "{");
+    let err = clearance::Pack::from_yaml("p.yaml", &yaml).unwrap_err();
+    // The brace inside `message: "{match here"`.
+    assert_eq!(
+        err.span.unwrap().offset(),
+        yaml.find("{match here").unwrap()
+    );
+
+    assert_eq!(
+        pack_error(&pack_with("ok {n}", "see }", "e")),
+        (
+            "help: a `}` that closes nothing (write `}}` for a literal brace)".to_string(),
+            "}".to_string()
+        )
+    );
+    assert_eq!(
+        pack_error(&pack_with("ok", "ask {publisher.nam}", "e")),
+        (
+            "help uses `{publisher.nam}`, which it cannot fill".to_string(),
+            "publisher.nam".to_string()
+        )
+    );
+    assert_eq!(
+        pack_error(&pack_with("ok", "h", "one {")),
+        (
+            "expected: a `{` is never closed (write `{{` for a literal brace)".to_string(),
+            "{".to_string()
+        )
+    );
+    assert_eq!(
+        pack_error(&pack_with("ok", "h", "{match}")),
+        (
+            "expected uses `{match}`, which it cannot fill".to_string(),
+            "match".to_string()
+        )
+    );
+    assert_eq!(
+        pack_error(&pack_with("a { } b", "h", "e")),
+        (
+            "message: an empty placeholder `{}` (write `{{}}` for literal braces)".to_string(),
+            "{ }".to_string()
+        )
+    );
+    assert_eq!(
+        pack_error(&pack_with("{nope}", "h", "e")).0,
+        "message uses `{nope}`, which this rule never captures"
+    );
+}
+
+#[test]
+fn escaped_braces_render_once_and_matched_text_is_kept_verbatim() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.yaml",
+        "pack: p\ntitle: t\nrules:\n  - id: r\n    severity: error\n    message: \"{{literal}} «{match}» n={n}, expected {expected}\"\n    help: \"use {{v1}}\"\n    forbid: { regex: 'x\\}\\}v(?P<n>\\d)' }\n    expect:\n      - { capture: n, one_of: ['1'], expected: \"{{one}}\" }\n",
+    );
+    write(dir.path(), "a.txt", "Title\n\nsee x}}v2 here\n");
+    let run = clearance(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--no-default-packs",
+            "--pack",
+            "p.yaml",
+            "--format",
+            "json",
+            "a.txt",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = json(&run);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["message"], "{literal} «x}}v2» n=2, expected {one}");
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+}

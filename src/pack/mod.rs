@@ -11,6 +11,7 @@ mod compile;
 mod deferred;
 pub mod examples;
 mod pattern;
+pub(crate) mod placeholder;
 mod raw;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
