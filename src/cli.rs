@@ -132,10 +132,25 @@ pub struct PackArgs {
     pub no_default_packs: bool,
 }
 
+/// `rules list`: the packs as `check` would load them.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub packs: PackArgs,
+
+    /// Configuration file [default: clearance.yaml found upward from the current directory].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any clearance.yaml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// List the active rules.
-    List(PackArgs),
+    /// List the packs and rules `check` would run here (the config's packs, then --pack).
+    List(ListArgs),
     /// Show one rule's documentation and examples.
     Show {
         /// Full rule id, e.g. il-27a/notice-missing.

@@ -333,3 +333,87 @@ fn escaped_braces_render_once_and_matched_text_is_kept_verbatim() {
     assert_eq!(finding["message"], "{literal} «x}}v2» n=2, expected {one}");
     assert_eq!(report["findings"].as_array().unwrap().len(), 1);
 }
+
+/// The pack lines of `rules list` (rules are indented under them).
+fn listed_packs(run: &common::Run) -> Vec<String> {
+    run.stdout
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn rules_list_loads_the_packs_check_would() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "house.yaml",
+        "pack: house\ntitle: House style\nrules:\n  - id: read-more\n    severity: warning\n    message: leftover «{match}»\n    forbid: { phrases: [\"Read more:\"] }\n",
+    );
+    write(
+        dir.path(),
+        "clearance.yaml",
+        "packs: [il-27a, ./house.yaml]\noverrides:\n  - files: [\"wire/**\"]\n    packs: [+wire]\n",
+    );
+    write(dir.path(), "other.yaml", "packs: [cc]\n");
+    let run = clearance(dir.path(), &["rules", "list"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let packs = listed_packs(&run);
+    assert_eq!(packs.len(), 3, "{packs:?}");
+    assert_eq!(
+        packs[0],
+        "il-27a — Israeli Copyright Act 2007, section 27A notice (rules/il-27a.yaml)"
+    );
+    // The config's pack path is resolved against the config's folder.
+    assert!(
+        packs[1].starts_with("house — House style (") && packs[1].ends_with("house.yaml)"),
+        "{packs:?}"
+    );
+    assert_eq!(
+        packs[2],
+        "wire — Wire-service credits and notices (rules/wire.yaml; off unless an override adds it)"
+    );
+    assert!(
+        run.stdout.contains("\n  house/read-more "),
+        "{}",
+        run.stdout
+    );
+
+    let run = clearance(
+        dir.path(),
+        &["rules", "list", "--config", "other.yaml", "--pack", "dmca"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let names: Vec<String> = listed_packs(&run)
+        .iter()
+        .map(|l| l.split(' ').next().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["cc", "dmca"]);
+
+    let run = clearance(dir.path(), &["rules", "list", "--no-config"]);
+    let names: Vec<String> = listed_packs(&run)
+        .iter()
+        .map(|l| l.split(' ').next().unwrap().to_string())
+        .collect();
+    assert_eq!(names, clearance::pack::builtin_names().collect::<Vec<_>>());
+}
+
+#[test]
+fn a_pack_directory_with_no_packs_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    write(dir.path(), "a.txt", NOTICE);
+    let run = clearance(
+        dir.path(),
+        &["check", "--no-config", "--pack", "empty", "a.txt"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("pack directory empty has no .yaml or .yml files"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+}

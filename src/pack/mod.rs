@@ -267,6 +267,12 @@ impl Pack {
                     files.push(entry.into_path());
                 }
             }
+            if files.is_empty() {
+                return Err(crate::Error::Usage(format!(
+                    "pack directory {} has no .yaml or .yml files",
+                    path.display()
+                )));
+            }
             files
         } else {
             vec![path.to_path_buf()]
