@@ -417,3 +417,94 @@ fn a_pack_directory_with_no_packs_is_an_error() {
     );
     assert_eq!(run.stdout, "");
 }
+
+/// A pack named `name` with one `forbid` regex rule per pattern (`{i}`
+/// stands for the rule's number).
+fn regex_pack(name: &str, pattern: &str, rules: usize) -> String {
+    let mut yaml = format!("pack: {name}\ntitle: t\nrules:\n");
+    for i in 0..rules {
+        let re = pattern.replace("{i}", &i.to_string());
+        yaml.push_str(&format!(
+            "  - id: r{i}\n    severity: warning\n    message: m\n    forbid: {{ regex: '{re}' }}\n"
+        ));
+    }
+    yaml
+}
+
+#[test]
+fn a_pack_of_huge_regexes_fails_early_at_the_regex_over_the_budget() {
+    let yaml = regex_pack("many", r"\w{1,40} word{i}", 500);
+    let started = std::time::Instant::now();
+    let err = clearance::Pack::from_yaml("many.yaml", &yaml).expect_err("over the budget");
+    let elapsed = started.elapsed();
+    assert_eq!(
+        err.message,
+        "the pack's regexes are too large together: this one would take them over 16 MiB compiled"
+    );
+    let span = err.span.expect("a span");
+    let at = &yaml[span.offset()..span.offset() + span.len()];
+    let n: usize = at
+        .strip_prefix(r"'\w{1,40} word")
+        .and_then(|s| s.strip_suffix('\''))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("the span is not a rule's regex: {at}"));
+    // It stops at the first regex over the budget (each takes some 700 KiB
+    // of the 16 MiB), long before the 500th, and says where it is.
+    assert!((2..50).contains(&n), "stopped at rule {n}");
+    let line = yaml[..span.offset()].lines().count();
+    assert_eq!(
+        yaml.lines().nth(line - 1).unwrap().trim(),
+        format!("forbid: {{ regex: {at} }}")
+    );
+    eprintln!("rejected at rule {n} in {elapsed:?}");
+}
+
+#[test]
+fn a_valid_pack_of_many_regex_rules_loads_and_checks() {
+    let yaml = regex_pack("many", r"word{i} (?P<n>\d+)", 500);
+    let pack = clearance::Pack::from_yaml("many.yaml", &yaml).expect("loads");
+    let engine = clearance::Engine::new(vec![pack]).expect("an engine");
+    let doc = clearance::load::from_source(
+        "a.txt",
+        Kind::Text,
+        "Title\n\nsee word417 12 and word7 x\n".into(),
+    );
+    let found: Vec<(String, usize)> = engine
+        .check(&doc)
+        .findings
+        .iter()
+        .map(|f| (f.rule.clone(), f.column))
+        .collect();
+    assert_eq!(found, [("many/r417".to_string(), 5)]);
+}
+
+#[test]
+fn packs_too_large_for_one_regex_set_still_check() {
+    // Five packs of twenty large regexes each (some 700 KiB each): each
+    // pack is within its budget, but together they are over the size of
+    // one RegexSet; with the small regexes there are enough for the engine
+    // to want one.
+    let mut packs: Vec<clearance::Pack> = (0..5)
+        .map(|p| {
+            let yaml = regex_pack(&format!("big{p}"), &format!(r"\w{{1,40}} big{p}x{{i}}y"), 20);
+            clearance::Pack::from_yaml("big.yaml", &yaml).expect("within the budget")
+        })
+        .collect();
+    packs.push(
+        clearance::Pack::from_yaml("small.yaml", &regex_pack("small", r"small{i} \d", 60)).unwrap(),
+    );
+    let engine = clearance::Engine::new(packs).expect("the engine runs without the set");
+    let doc = clearance::load::from_source(
+        "a.txt",
+        Kind::Text,
+        "Title\n\nsome big3x12y and small59 4\n".into(),
+    );
+    let mut found: Vec<String> = engine
+        .check(&doc)
+        .findings
+        .iter()
+        .map(|f| f.rule.clone())
+        .collect();
+    found.sort();
+    assert_eq!(found, ["big3/r12", "small/r59"]);
+}

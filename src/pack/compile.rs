@@ -19,6 +19,12 @@ use crate::yaml::{self, span_of};
 
 /// Most regexes one pack may hold.
 const MAX_REGEXES: usize = 512;
+/// Most compiled size (NFA bytes, what each regex's size limit bounds) all
+/// the regexes of one pack file may take together. Each built-in pack takes
+/// under 300 KiB; one `\w{1,40}` takes about 3 MiB, and 500 of them took
+/// seconds and more than a gigabyte to load before the combined RegexSet
+/// failed with nothing to point at.
+const PACK_REGEX_BUDGET: usize = 16 << 20;
 /// Placeholders every message may use.
 const BUILTIN_PLACEHOLDERS: &[&str] = &[
     "match",
@@ -96,6 +102,7 @@ pub(super) fn compile(origin: &str, text: &str, defer: bool) -> Result<Pack> {
         defined: HashMap::new(),
         in_progress: Vec::new(),
         regexes: 0,
+        regex_bytes: std::cell::Cell::new(0),
         defer,
     };
     let mut rules = Vec::with_capacity(raw.rules.len());
@@ -175,6 +182,8 @@ struct Compiler<'a> {
     /// `define:` names being compiled (to report cycles).
     in_progress: Vec<String>,
     regexes: usize,
+    /// Compiled size of the pack's regexes so far (see `PACK_REGEX_BUDGET`).
+    regex_bytes: std::cell::Cell<usize>,
     /// Regexes are parsed now and compiled on first use.
     defer: bool,
 }
@@ -859,6 +868,25 @@ impl Compiler<'_> {
             && let Some(hir) = deferred::parse(folded)
         {
             return Ok(PackRegex::deferred(folded, &hir));
+        }
+        // Measure the NFA first, within what is left of the pack's budget:
+        // cheap, and it stops a pack of huge regexes at the first one over.
+        let used = self.regex_bytes.get();
+        let room = PACK_REGEX_BUDGET.saturating_sub(used);
+        match deferred::nfa_size(folded, room.min(deferred::SIZE_LIMIT)) {
+            Some(size) => self.regex_bytes.set(used + size),
+            None if room < deferred::SIZE_LIMIT && deferred::build(folded).is_ok() => {
+                return Err(self.errors.with_help(
+                    span_of(pattern),
+                    format!(
+                        "the pack's regexes are too large together: this one would take them over {} MiB compiled",
+                        PACK_REGEX_BUDGET >> 20
+                    ),
+                    "regex",
+                    "split the pack, or make the regexes smaller: a counted repeat of \\w or \\p{L} ({1,40}) is large, `+` or `*` is not",
+                ));
+            }
+            None => {}
         }
         deferred::build(folded).map(PackRegex::compiled).map_err(|err| {
             let msg = match err {
