@@ -645,6 +645,14 @@ fn init(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Error> {
             args.path.display()
         )));
     }
+    // What the written file would be rejected for, said now.
+    for domain in &args.domains {
+        config::check_domain(domain)
+            .map_err(|why| Error::Usage(format!("--domain `{domain}` is not a domain: {why}")))?;
+    }
+    if let Some(contact) = &args.contact {
+        config::check_contact(contact).map_err(|why| Error::Usage(format!("--contact {why}")))?;
+    }
     let text = config::starter(
         args.publisher.as_deref(),
         &args.domains,

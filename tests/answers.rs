@@ -47,6 +47,15 @@ fn problems(run: &common::Run) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A diagnostic's text with the wrapping undone (miette wraps at the
+/// terminal's width and marks continued lines with `│`).
+fn flat(text: &str) -> String {
+    text.replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 const NOTICE: &str = "לפי סעיף 27א לחוק זכות יוצרים, התשס\"ח-2007. לפניות: copyright@city.co.il\n";
 
 #[test]
@@ -486,7 +495,11 @@ fn packs_too_large_for_one_regex_set_still_check() {
     // to want one.
     let mut packs: Vec<clearance::Pack> = (0..5)
         .map(|p| {
-            let yaml = regex_pack(&format!("big{p}"), &format!(r"\w{{1,40}} big{p}x{{i}}y"), 20);
+            let yaml = regex_pack(
+                &format!("big{p}"),
+                &format!(r"\w{{1,40}} big{p}x{{i}}y"),
+                20,
+            );
             clearance::Pack::from_yaml("big.yaml", &yaml).expect("within the budget")
         })
         .collect();
@@ -507,4 +520,90 @@ fn packs_too_large_for_one_regex_set_still_check() {
         .collect();
     found.sort();
     assert_eq!(found, ["big3/r12", "small/r59"]);
+}
+
+#[test]
+fn bad_publisher_values_are_config_errors_pointing_at_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.txt", NOTICE);
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "publisher: { name: Kafr News, domains: [\"not a domain!!\"] }\n",
+            "`not a domain!!` in `publisher.domains` is not a domain: ' ' cannot be part of a domain name",
+            "\"not a domain!!\"",
+        ),
+        (
+            "publisher:\n  name: Kafr News\n  domains: [kafr-news.co.il, https://kafr-news.co.il]\n",
+            "`https://kafr-news.co.il` in `publisher.domains` is not a domain: give the domain alone, without a scheme, path or address",
+            "https://kafr-news.co.il",
+        ),
+        (
+            "publisher: { domains: [localhost] }\n",
+            "`localhost` in `publisher.domains` is not a domain: it has no top-level domain (e.g. `.com`)",
+            "localhost",
+        ),
+        (
+            "publisher: { name: Kafr News, contact: \"\" }\n",
+            "`publisher.contact` is empty",
+            "\"\"",
+        ),
+        (
+            "publisher: { contact: rights@kafr-news }\n",
+            "`publisher.contact` `rights@kafr-news` is an e-mail address on a domain that is not one: it has no top-level domain (e.g. `.com`)",
+            "rights@kafr-news",
+        ),
+        (
+            "publisher: { contact: write to us }\n",
+            "`publisher.contact` `write to us` is not an e-mail address, a URL or a phone number",
+            "write to us",
+        ),
+        (
+            "publisher: { name: \"  \" }\n",
+            "`publisher.name` is empty",
+            "\"  \"",
+        ),
+    ];
+    for (yaml, message, at) in cases {
+        write(dir.path(), "clearance.yaml", yaml);
+        let err = clearance::config::Config::parse(std::path::Path::new("clearance.yaml"), yaml)
+            .expect_err(yaml);
+        assert_eq!(err.message, *message, "{yaml}");
+        let span = err.span.expect("a span");
+        assert_eq!(
+            &yaml[span.offset()..span.offset() + span.len()],
+            *at,
+            "{yaml}"
+        );
+        let run = clearance(dir.path(), &["check", "a.txt"]);
+        assert_eq!(run.code, 2, "{yaml}");
+        assert!(flat(&run.stderr).contains(message), "{}", run.stderr);
+        assert!(run.stderr.contains("clearance.yaml:"), "{}", run.stderr);
+    }
+    // Good values still load, a phone or a contact page included.
+    for yaml in [
+        "publisher: { name: Kafr News, domains: [kafr-news.co.il, חדשות.co.il], contact: rights@kafr-news.co.il }\n",
+        "publisher: { contact: \"https://kafr-news.co.il/contact?x=1\" }\n",
+        "publisher: { contact: \"+972 (4) 123-4567\" }\n",
+    ] {
+        clearance::config::Config::parse(std::path::Path::new("clearance.yaml"), yaml)
+            .unwrap_or_else(|e| panic!("{yaml}: {e}"));
+    }
+    // init refuses what the file it writes would be rejected for.
+    let run = clearance(
+        dir.path(),
+        &["init", "--path", "new.yaml", "--domain", "not a domain!!"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "--domain `not a domain!!` is not a domain: ' ' cannot be part of a domain name"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("new.yaml").exists());
+    let run = clearance(dir.path(), &["init", "--path", "new.yaml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let written = std::fs::read_to_string(dir.path().join("new.yaml")).unwrap();
+    clearance::config::Config::parse(std::path::Path::new("new.yaml"), &written).expect("loads");
 }
