@@ -607,3 +607,24 @@ fn bad_publisher_values_are_config_errors_pointing_at_them() {
     let written = std::fs::read_to_string(dir.path().join("new.yaml")).unwrap();
     clearance::config::Config::parse(std::path::Path::new("new.yaml"), &written).expect("loads");
 }
+
+#[test]
+fn scope_all_does_not_read_the_front_matter_suppression_list() {
+    let yaml = "pack: house\ntitle: t\nrules:\n  - id: wire-word\n    severity: warning\n    message: «{match}»\n    scope: all\n    forbid: { phrases: [wire] }\n";
+    let engine =
+        clearance::Engine::new(vec![clearance::Pack::from_yaml("h.yaml", yaml).unwrap()]).unwrap();
+    let md = "---\ntitle: Budget\nclearance:\n  ignore: [wire]\n---\nThe council met.\n";
+    let doc = clearance::load::from_source("a.md", Kind::Markdown, md.to_string());
+    assert!(doc.regions.iter().any(|r| r.name == "clearance.ignore"));
+    assert_eq!(engine.check(&doc).findings.len(), 0);
+    // The same word in the article's text (front matter included) is read.
+    let md = "---\ntitle: wire copy\nclearance:\n  ignore: [wire]\n---\nThe wire story.\n";
+    let doc = clearance::load::from_source("a.md", Kind::Markdown, md.to_string());
+    let spans: Vec<(usize, usize)> = engine
+        .check(&doc)
+        .findings
+        .iter()
+        .map(|f| (f.span.start, f.span.end))
+        .collect();
+    assert_eq!(spans, [(11, 15), (57, 61)]);
+}

@@ -66,7 +66,7 @@ pub struct Examples {
 /// Which regions of a document a rule reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
-    /// Every region.
+    /// Every region of the article (not the front matter's `clearance.ignore`).
     All,
     /// Regions whose name starts with this prefix and a dot (`front_matter`).
     Prefix(String),
@@ -77,7 +77,9 @@ pub enum Scope {
 impl Scope {
     pub fn admits(&self, region: &str) -> bool {
         match self {
-            Scope::All => true,
+            // Every region of the article: not the front matter's
+            // `clearance.ignore` list, which is suppression data.
+            Scope::All => region != crate::suppress::FRONT_MATTER_REGION,
             Scope::Prefix(p) => region
                 .strip_prefix(p.as_str())
                 .is_some_and(|rest| rest.starts_with('.')),
