@@ -628,3 +628,69 @@ fn scope_all_does_not_read_the_front_matter_suppression_list() {
         .collect();
     assert_eq!(spans, [(11, 15), (57, 61)]);
 }
+
+#[test]
+fn problem_spans_are_file_bytes_in_a_legacy_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let encode = |text: &str| {
+        let (bytes, _, errors) = encoding_rs::WINDOWS_1256.encode(text);
+        assert!(!errors);
+        bytes.into_owned()
+    };
+    let html = encode(
+        "<html><head><meta charset=\"windows-1256\"><title>خبر عاجل</title><script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", \"author\": broken}</script></head><body><article><p>مقالة عن المجلس البلدي.</p></article></body></html>\n",
+    );
+    let md =
+        encode("---\nauthor: كاتب المقالة\ntitle: \"مقالة\nx: [1\n---\nنص المقالة عن المجلس.\n");
+    let jsonl = "{\"text\":\"سطر أول\"}\n{\"text\": \"نص\", \"html\": 7}\n";
+    write(dir.path(), "a.html", &html);
+    write(dir.path(), "b.md", &md);
+    write(dir.path(), "c.jsonl", jsonl);
+    let run = clearance(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "a.html",
+            "b.md",
+            "c.jsonl",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let report = json(&run);
+    let spans: Vec<(String, usize, usize)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["span"]["start"].as_u64().unwrap() as usize,
+                p["span"]["end"].as_u64().unwrap() as usize,
+            )
+        })
+        .collect();
+    // Offsets in the files as they are on disk: one byte per Arabic letter.
+    let at = |bytes: &[u8], needle: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .unwrap()
+    };
+    let ld = br#"{"@type": "NewsArticle", "author": broken}"#;
+    let ld_at = at(&html, ld);
+    let quote_at = at(&md, b"\"");
+    let seven = jsonl.rfind('7').unwrap();
+    assert_eq!(
+        spans,
+        [
+            ("a.html".to_string(), ld_at, ld_at + ld.len()),
+            ("b.md".to_string(), quote_at, quote_at),
+            ("c.jsonl:2".to_string(), seven, seven + 1),
+        ]
+    );
+    assert_eq!(ld_at, 99);
+    assert_eq!(quote_at, 32);
+}

@@ -14,7 +14,7 @@ use std::io::BufRead;
 use std::ops::Range;
 
 use super::decode::Origin;
-use super::{Document, InputProblem, Region, Segment, text};
+use super::{Document, InputProblem, ProblemSource, Region, Segment, text};
 use crate::normalize::Gap;
 
 /// Which record fields hold what. Each role names one field.
@@ -138,17 +138,24 @@ pub fn read(
     }
 }
 
+/// A problem with record `number`; `at` is the line, where it starts in
+/// the dump, and the place in the line.
 fn problem(
     display: &str,
     number: usize,
     message: String,
-    at: Option<(&str, Range<usize>)>,
+    at: Option<(&str, usize, Range<usize>)>,
 ) -> InputProblem {
     InputProblem {
         path: format!("{display}:{number}"),
         message,
-        span: at.as_ref().map(|(_, r)| r.clone()),
-        source: at.map(|(s, _)| s.to_string()),
+        span: at
+            .as_ref()
+            .map(|(_, start, r)| start + r.start..start + r.end),
+        source: at.map(|(line, _, span)| ProblemSource {
+            text: line.to_string(),
+            span,
+        }),
     }
 }
 
@@ -176,7 +183,7 @@ fn record(
             display,
             number,
             format!("invalid JSON record: {message}; skipped"),
-            Some((line, at..at)),
+            Some((line, start, at..at)),
         )
     })?;
     // A role's field: absent, or a string; anything else is an error that
@@ -197,7 +204,7 @@ fn record(
                     "field `{name}` is {}, not a string; skipped",
                     json_kind(token)
                 ),
-                Some((line, at..at + token.len())),
+                Some((line, start, at..at + token.len())),
             )),
         }
     };
@@ -218,7 +225,7 @@ fn record(
         }
         if let Some((message, span)) = problems.into_iter().next() {
             let raw = js.raw_range(&span);
-            return Err(problem(display, number, message, Some((line, raw))));
+            return Err(problem(display, number, message, Some((line, start, raw))));
         }
     }
     for (name, region) in [
@@ -487,8 +494,11 @@ mod tests {
         );
         let Err(p) = &all[1] else { unreachable!() };
         assert!(p.message.contains("invalid JSON"), "{}", p.message);
-        let span = p.span.clone().unwrap();
-        assert_eq!(&"{\"text\": broken}"[span.start..], "broken}");
+        let shown = p.source.as_ref().unwrap();
+        assert_eq!(shown.text, "{\"text\": broken}");
+        assert_eq!(&shown.text[shown.span.start..], "broken}");
+        // The span itself is in the dump's bytes.
+        assert_eq!(&input[p.span.clone().unwrap().start..][..7], "broken}");
         let Ok(last) = &all[4] else { unreachable!() };
         assert_eq!(
             last.origin.original(&last.source, 0),
@@ -501,36 +511,41 @@ mod tests {
     fn a_field_that_is_not_a_string_is_reported_as_such() {
         let input = "{\"text\": 5}\n{\"title\":\"t\",\"html\":[1]}\n{\"text\":{\"a\":1}}\n{\"text\":true}\n{\"text\":null,\"html\":\"<p>x</p>\"}\n";
         let all = docs(input);
-        let got: Vec<(String, String, Option<Range<usize>>)> = all
+        // The span covers the value, in the dump's bytes.
+        let got: Vec<(String, String, &str)> = all
             .iter()
             .filter_map(|d| d.as_ref().err())
-            .map(|p| (p.path.clone(), p.message.clone(), p.span.clone()))
+            .map(|p| {
+                (
+                    p.path.clone(),
+                    p.message.clone(),
+                    &input[p.span.clone().unwrap()],
+                )
+            })
             .collect();
-        assert_eq!(
-            got,
-            [
-                (
-                    "dump.jsonl:1".to_string(),
-                    "field `text` is a number, not a string; skipped".to_string(),
-                    Some(9..10)
-                ),
-                (
-                    "dump.jsonl:2".to_string(),
-                    "field `html` is an array, not a string; skipped".to_string(),
-                    Some(20..23)
-                ),
-                (
-                    "dump.jsonl:3".to_string(),
-                    "field `text` is an object, not a string; skipped".to_string(),
-                    Some(8..15)
-                ),
-                (
-                    "dump.jsonl:4".to_string(),
-                    "field `text` is a boolean, not a string; skipped".to_string(),
-                    Some(8..12)
-                ),
-            ]
-        );
+        let want = [
+            (
+                "dump.jsonl:1",
+                "field `text` is a number, not a string; skipped",
+                "5",
+            ),
+            (
+                "dump.jsonl:2",
+                "field `html` is an array, not a string; skipped",
+                "[1]",
+            ),
+            (
+                "dump.jsonl:3",
+                "field `text` is an object, not a string; skipped",
+                "{\"a\":1}",
+            ),
+            (
+                "dump.jsonl:4",
+                "field `text` is a boolean, not a string; skipped",
+                "true",
+            ),
+        ];
+        assert_eq!(got, want.map(|(p, m, t)| (p.to_string(), m.to_string(), t)));
         // `null` is an absent field: the record is read from its HTML.
         assert_eq!(region_text(all[4].as_ref().unwrap(), "body"), "x");
     }

@@ -151,9 +151,19 @@ impl Region {
 pub struct InputProblem {
     pub path: String,
     pub message: String,
+    /// The place, as a byte range of the file as it is on disk (like a
+    /// finding's span, whatever the file's encoding).
     pub span: Option<Range<usize>>,
-    /// The text the span refers to, when the span is set.
-    pub source: Option<String>,
+    /// The decoded text around the place, for people, when the span is set.
+    pub source: Option<ProblemSource>,
+}
+
+/// Decoded text a problem is shown in, and the problem's place in it.
+#[derive(Debug, Clone)]
+pub struct ProblemSource {
+    pub text: String,
+    /// Byte range of `text`.
+    pub span: Range<usize>,
 }
 
 /// Kinds of input Clearance reads.
@@ -262,6 +272,12 @@ pub fn from_bytes(display: &str, kind: Kind, bytes: &[u8]) -> Document {
     let decoded = decode::decode(bytes, declared.as_deref(), None);
     let mut doc = from_source(display, kind, decoded.text);
     doc.origin = decoded.origin;
+    // Problems point at bytes of the file, as findings do.
+    for problem in &mut doc.problems {
+        if let Some(span) = &mut problem.span {
+            *span = doc.origin.range(&doc.source, span);
+        }
+    }
     doc.encoding = decoded.encoding.name();
     if decoded.replaced {
         doc.problems.push(InputProblem {
@@ -291,8 +307,11 @@ pub fn from_source(display: &str, kind: Kind, source: String) -> Document {
         .map(|(message, span)| InputProblem {
             path: display.to_string(),
             message,
-            span: Some(span),
-            source: Some(source.clone()),
+            span: Some(span.clone()),
+            source: Some(ProblemSource {
+                text: source.clone(),
+                span,
+            }),
         })
         .collect();
     Document {
