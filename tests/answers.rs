@@ -694,3 +694,35 @@ fn problem_spans_are_file_bytes_in_a_legacy_encoding() {
     assert_eq!(ld_at, 99);
     assert_eq!(quote_at, 32);
 }
+
+#[test]
+fn html5_named_references_do_not_hide_a_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.html",
+        "<html><body><article><p>Budget vote.</p><p>לפי סעיף 27&NoBreak;א לחוק זכות&nbsp;יוצרים, התשס\"ח&#8209;2007. לפניות&colon; copyright&commat;city&period;co&period;il</p></article></body></html>\n",
+    );
+    write(
+        dir.path(),
+        "b.html",
+        "<html><body><article><p>Budget vote.</p><p>section&ThinSpace;27A of the Copyright&NegativeMediumSpace; Act, 2007&ZeroWidthSpace;: write to rights@city.co.il</p></article></body></html>\n",
+    );
+    let run = clearance(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--pack",
+            "il-27a",
+            "--no-default-packs",
+            "--format",
+            "json",
+            ".",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = json(&run);
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert_eq!(report["summary"]["files"], 2);
+}

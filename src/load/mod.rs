@@ -6,6 +6,7 @@
 //! of the file as it was read.
 
 pub mod decode;
+mod entities;
 mod front_matter;
 mod html;
 pub mod jsonl;
