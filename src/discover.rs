@@ -70,10 +70,11 @@ pub fn walk(roots: &[PathBuf], threads: usize, visit: &(dyn Fn(Found) + Sync)) {
     });
 }
 
-/// The path as shown in reports: as given, without a leading `./`.
+/// The path as shown in reports: as given, without a leading `./`, escaped
+/// where it is not UTF-8 (`load::display_path`).
 fn display(path: &Path) -> String {
     let shown = path.strip_prefix(".").unwrap_or(path);
-    shown.to_string_lossy().into_owned()
+    crate::load::display_path(shown)
 }
 
 fn error_message(err: &ignore::Error) -> String {

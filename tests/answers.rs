@@ -726,3 +726,108 @@ fn html5_named_references_do_not_hide_a_notice() {
     assert_eq!(report["findings"], serde_json::json!([]));
     assert_eq!(report["summary"]["files"], 2);
 }
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_file_names_are_escaped_losslessly_and_baselines_round_trip() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "house.yaml",
+        "pack: house\ntitle: t\nrules:\n  - id: read-more\n    severity: error\n    message: leftover «{match}»\n    forbid: { phrases: [\"Read more:\"] }\n",
+    );
+    let text = "Title\n\nRead more: the budget\n";
+    let names: [&[u8]; 3] = [b"bad\xFFname.txt", b"bad\xFEname.txt", b"esc\x1b[31m\\.txt"];
+    for name in &names[..2] {
+        std::fs::write(dir.path().join(OsStr::from_bytes(name)), text).unwrap();
+    }
+    let args = [
+        "check",
+        "--no-config",
+        "--no-default-packs",
+        "--pack",
+        "house.yaml",
+        "--format",
+        "json",
+        ".",
+    ];
+    let run = clearance(dir.path(), &args);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = json(&run);
+    let shown: Vec<(String, Vec<u8>)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let bytes = f["path_bytes"].as_array().expect("path_bytes").iter();
+            (
+                f["path"].as_str().unwrap().to_string(),
+                bytes.map(|b| b.as_u64().unwrap() as u8).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (r"bad\xFEname.txt".to_string(), names[1].to_vec()),
+            (r"bad\xFFname.txt".to_string(), names[0].to_vec()),
+        ]
+    );
+    // People see the escaped name, never raw bytes or a replacement character.
+    let human = clearance(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--no-default-packs",
+            "--pack",
+            "house.yaml",
+            ".",
+        ],
+    );
+    assert!(
+        human.stdout.contains(r"bad\xFFname.txt:3:1"),
+        "{}",
+        human.stdout
+    );
+    assert!(!human.stdout.contains('\u{FFFD}'), "{}", human.stdout);
+
+    // A baseline of both hides both; a third file with the same text but
+    // another byte in its name is new.
+    let write_run = clearance(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--no-default-packs",
+            "--pack",
+            "house.yaml",
+            "--write-baseline",
+            "base.json",
+            ".",
+        ],
+    );
+    assert_eq!(write_run.code, 0, "{}", write_run.stderr);
+    let base = std::fs::read_to_string(dir.path().join("base.json")).unwrap();
+    assert!(base.contains(r#""path": "bad\\xFFname.txt""#), "{base}");
+    std::fs::write(dir.path().join(OsStr::from_bytes(b"bad\xFDname.txt")), text).unwrap();
+    std::fs::write(dir.path().join(OsStr::from_bytes(names[2])), text).unwrap();
+    let mut with_baseline = args.to_vec();
+    with_baseline.extend(["--baseline", "base.json"]);
+    let run = clearance(dir.path(), &with_baseline);
+    let report = json(&run);
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, [r"bad\xFDname.txt", r"esc\x1B[31m\\.txt"]);
+    assert_eq!(report["summary"]["baselined"], 2);
+    assert_eq!(
+        report["findings"][1]["path_bytes"],
+        serde_json::json!(names[2].to_vec())
+    );
+}

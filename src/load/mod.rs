@@ -212,6 +212,74 @@ impl Kind {
     }
 }
 
+/// A path as reports show it. On Unix a file name is any bytes: bytes that
+/// are not UTF-8 and ASCII control characters are written `\xNN`, and a
+/// backslash `\\`, so the text is safe to print and stands for exactly one
+/// path ([`path_bytes`] gives the bytes back). Elsewhere paths are Unicode
+/// (or shown lossily, as the platform gives them).
+pub fn display_path(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        if let Some(text) = decode::valid_utf8(bytes)
+            && !text.bytes().any(|b| b == b'\\' || b.is_ascii_control())
+        {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(bytes.len() + 8);
+        for chunk in bytes.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    c if c.is_ascii_control() => out.push_str(&format!("\\x{:02X}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().into_owned()
+    }
+}
+
+/// The bytes a path shown by [`display_path`] stands for, when it had to be
+/// escaped (`None` when the text is the path as written). On Unix only.
+pub fn path_bytes(display: &str) -> Option<Vec<u8>> {
+    if !cfg!(unix) || !display.contains('\\') {
+        return None;
+    }
+    let mut out = Vec::with_capacity(display.len());
+    let mut rest = display.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        rest = tail;
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        match rest {
+            [b'\\', tail @ ..] => {
+                out.push(b'\\');
+                rest = tail;
+            }
+            [b'x', h, l, tail @ ..] => {
+                let hex = std::str::from_utf8(&[*h, *l])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())?;
+                out.push(hex);
+                rest = tail;
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
 /// Reads and splits one file. `display` is the path shown in reports.
 pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, InputProblem> {
     let problem = |message: String| InputProblem {
@@ -410,6 +478,32 @@ fn first_line(text: &str, range: Range<usize>) -> Option<Region> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_are_escaped_and_unescaped_exactly() {
+        use std::os::unix::ffi::OsStrExt;
+        let cases: &[(&[u8], &str)] = &[
+            (b"news/a.txt", "news/a.txt"),
+            ("חדשות/مقال.md".as_bytes(), "חדשות/مقال.md"),
+            (b"bad\xFFname.txt", "bad\\xFFname.txt"),
+            (
+                b"a\xFF\xFE\\b\x07\x7F.txt",
+                "a\\xFF\\xFE\\\\b\\x07\\x7F.txt",
+            ),
+            (b"lit\\xFF.txt", "lit\\\\xFF.txt"),
+        ];
+        for (bytes, shown) in cases {
+            let path = Path::new(std::ffi::OsStr::from_bytes(bytes));
+            assert_eq!(display_path(path), *shown);
+            let back = path_bytes(shown);
+            if shown.contains('\\') {
+                assert_eq!(back.as_deref(), Some(*bytes), "{shown}");
+            } else {
+                assert_eq!(back, None);
+            }
+        }
+    }
 
     #[test]
     fn lines_split_like_split_inclusive() {
