@@ -20,13 +20,22 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check articles (.txt, .md, .markdown) under the given paths.
+    /// Check articles under the given paths.
+    #[command(about = check_about())]
     Check(CheckArgs),
     /// List, show and test rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
     /// Write a commented starter clearance.yaml.
     Init(InitArgs),
+}
+
+/// `check`'s one-line help, with the extensions the loader reads.
+fn check_about() -> String {
+    format!(
+        "Check articles ({}) under the given paths",
+        crate::load::extension_list()
+    )
 }
 
 #[derive(Debug, Args)]
@@ -133,10 +142,25 @@ pub struct PackArgs {
     pub no_default_packs: bool,
 }
 
+/// `rules list`: the packs as `check` would load them.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub packs: PackArgs,
+
+    /// Configuration file [default: clearance.yaml found upward from the current directory].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any clearance.yaml.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// List the active rules.
-    List(PackArgs),
+    /// List the packs and rules `check` would run here (the config's packs, then --pack).
+    List(ListArgs),
     /// Show one rule's documentation and examples.
     Show {
         /// Full rule id, e.g. il-27a/notice-missing.

@@ -24,7 +24,7 @@ pub const FILE_NAMES: &[&str] = &["clearance.yaml", "clearance.yml", ".clearance
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     #[serde(default)]
-    publisher: Option<Publisher>,
+    publisher: Option<RawPublisher>,
     #[serde(default)]
     packs: Option<Vec<Spanned<String>>>,
     #[serde(default)]
@@ -60,6 +60,153 @@ pub struct Publisher {
     pub domains: Vec<String>,
     #[serde(default)]
     pub contact: Option<String>,
+}
+
+/// `publisher:` as written, with spans for its checks.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPublisher {
+    #[serde(default)]
+    name: Option<Spanned<String>>,
+    #[serde(default)]
+    domains: Vec<Spanned<String>>,
+    #[serde(default)]
+    contact: Option<Spanned<String>>,
+}
+
+impl RawPublisher {
+    /// Checks every value; the error gives the value's span and says why.
+    fn check(self) -> Result<Publisher, (Option<Range<usize>>, String, &'static str)> {
+        if let Some(name) = &self.name
+            && name.value.trim().is_empty()
+        {
+            return Err((
+                span_of(name),
+                "`publisher.name` is empty".to_string(),
+                "give the publisher's name, or leave the key out",
+            ));
+        }
+        for d in &self.domains {
+            check_domain(&d.value).map_err(|why| {
+                (
+                    span_of(d),
+                    format!(
+                        "`{}` in `publisher.domains` is not a domain: {why}",
+                        d.value
+                    ),
+                    "write bare domain names, e.g. `domains: [kafr-news.co.il]`",
+                )
+            })?;
+        }
+        if let Some(contact) = &self.contact {
+            check_contact(&contact.value).map_err(|why| {
+                (
+                    span_of(contact),
+                    format!("`publisher.contact` {why}"),
+                    "an e-mail address (rights@kafr-news.co.il), a contact page URL (https://…) or a phone number",
+                )
+            })?;
+        }
+        Ok(Publisher {
+            name: self.name.map(|n| n.value),
+            domains: self.domains.into_iter().map(|d| d.value).collect(),
+            contact: self.contact.map(|c| c.value),
+        })
+    }
+}
+
+/// Why `text` is not a domain name: labels of letters, digits and `-` (not
+/// at either end), at least two of them, a top-level label that is not all
+/// digits, at most 253 characters.
+pub fn check_domain(text: &str) -> Result<(), String> {
+    let d = text.trim();
+    if d.is_empty() {
+        return Err("it is empty".to_string());
+    }
+    if d.contains("://") || d.contains('/') || d.contains('@') {
+        return Err("give the domain alone, without a scheme, path or address".to_string());
+    }
+    if d.chars().count() > 253 {
+        return Err("it is longer than 253 characters".to_string());
+    }
+    if let Some(c) = d
+        .chars()
+        .find(|c| !c.is_alphanumeric() && !matches!(c, '-' | '.'))
+    {
+        return Err(format!("{c:?} cannot be part of a domain name"));
+    }
+    let labels: Vec<&str> = d.split('.').collect();
+    if labels.len() < 2 {
+        return Err("it has no top-level domain (e.g. `.com`)".to_string());
+    }
+    for label in &labels {
+        if label.is_empty() {
+            return Err("it has an empty label (`..`, or a dot at an end)".to_string());
+        }
+        if label.chars().count() > 63 {
+            return Err(format!("the label `{label}` is longer than 63 characters"));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!("the label `{label}` starts or ends with `-`"));
+        }
+    }
+    if labels
+        .last()
+        .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err("its top-level domain is all digits".to_string());
+    }
+    Ok(())
+}
+
+/// Why `text` cannot be a takedown contact: it must be an e-mail address on
+/// a domain, an http(s) URL on a domain, or a phone number.
+pub fn check_contact(text: &str) -> Result<(), String> {
+    let c = text.trim();
+    if c.is_empty() {
+        return Err("is empty".to_string());
+    }
+    let lower = c.to_ascii_lowercase();
+    if let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                h
+            } else {
+                host
+            }
+        });
+        return check_domain(host)
+            .map_err(|why| format!("`{c}` is a URL whose host is not a domain: {why}"))
+            .and_then(|()| {
+                if c.chars().any(char::is_whitespace) {
+                    Err(format!("`{c}` is a URL with a space in it"))
+                } else {
+                    Ok(())
+                }
+            });
+    }
+    if let Some((local, domain)) = c.rsplit_once('@') {
+        if local.is_empty() || local.contains('@') || local.chars().any(char::is_whitespace) {
+            return Err(format!("`{c}` is not an e-mail address"));
+        }
+        return check_domain(domain).map_err(|why| {
+            format!("`{c}` is an e-mail address on a domain that is not one: {why}")
+        });
+    }
+    let digits = c.chars().filter(char::is_ascii_digit).count();
+    if digits >= 7
+        && c.chars()
+            .all(|ch| ch.is_ascii_digit() || " +-().".contains(ch))
+    {
+        return Ok(());
+    }
+    Err(format!(
+        "`{c}` is not an e-mail address, a URL or a phone number"
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -194,6 +341,12 @@ impl Config {
         let dir = absolute(path)
             .and_then(|p| p.parent().map(Path::to_path_buf))
             .unwrap_or_default();
+        let publisher = match raw.publisher {
+            Some(p) => p
+                .check()
+                .map_err(|(span, message, help)| err(span, message, Some(help)))?,
+            None => Publisher::default(),
+        };
 
         let packs = match raw.packs {
             None => None,
@@ -276,7 +429,7 @@ impl Config {
         Ok(Config {
             path: Some(path.to_path_buf()),
             dir,
-            publisher: std::sync::Arc::new(raw.publisher.unwrap_or_default()),
+            publisher: std::sync::Arc::new(publisher),
             packs,
             require: raw
                 .require
@@ -403,7 +556,11 @@ pub fn starter(
     });
     // JSON strings are valid YAML double-quoted scalars.
     let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
-    let name = name.map_or_else(|| "\"\"  # e.g. \"Kafr News\"".to_string(), quote);
+    // A value not given is left commented out: an empty one is an error.
+    let name = name.map_or_else(
+        || "# name: \"Kafr News\"".to_string(),
+        |n| format!("name: {}", quote(n)),
+    );
     let domains = if domains.is_empty() {
         "[]  # e.g. [\"kafr-news.co.il\"]".to_string()
     } else {
@@ -417,8 +574,8 @@ pub fn starter(
         )
     };
     let contact = contact.map_or_else(
-        || "\"\"  # e.g. \"copyright@kafr-news.co.il\"".to_string(),
-        quote,
+        || "# contact: \"copyright@kafr-news.co.il\"".to_string(),
+        |c| format!("contact: {}", quote(c)),
     );
     let packs: Vec<&str> = crate::pack::builtin_names().collect();
     let require = if !require.is_empty() {
@@ -441,9 +598,9 @@ pub fn starter(
 
 # Who publishes these articles.
 publisher:
-  name: {name}
+  {name}
   domains: {domains}
-  contact: {contact}
+  {contact}
 
 # Packs to run: built-in names, or YAML pack files and folders relative to
 # this file. Remove the key to run every built-in pack.
@@ -637,7 +794,7 @@ mod tests {
         // An Israeli domain: section 27A is the publisher's policy.
         assert_eq!(c.require, ["il-27a"]);
         let blank = parse(&starter(None, &[], None, &[])).unwrap();
-        assert_eq!(blank.publisher.name.as_deref(), Some(""));
+        assert_eq!(*blank.publisher, Publisher::default());
         assert!(blank.require.is_empty());
         let world = starter(None, &["example-news.com".to_string()], None, &[]);
         assert!(parse(&world).unwrap().require.is_empty());

@@ -6,19 +6,6 @@
 use ignore::{WalkBuilder, WalkState, types::TypesBuilder};
 use std::path::{Path, PathBuf};
 
-/// File patterns a directory walk picks up.
-const ARTICLE_GLOBS: &[&str] = &[
-    "*.txt",
-    "*.text",
-    "*.md",
-    "*.markdown",
-    "*.html",
-    "*.htm",
-    "*.xhtml",
-    "*.jsonl",
-    "*.ndjson",
-];
-
 /// What the walker hands out: a file to check, or a path it could not read.
 pub enum Found {
     File { path: PathBuf, display: String },
@@ -35,9 +22,10 @@ pub fn walk(roots: &[PathBuf], threads: usize, visit: &(dyn Fn(Found) + Sync)) {
         builder.add(root);
     }
     let mut types = TypesBuilder::new();
-    for glob in ARTICLE_GLOBS {
+    // The extensions the loader reads (`load::KINDS`).
+    for ext in crate::load::extensions() {
         types
-            .add("article", glob)
+            .add("article", &format!("*.{ext}"))
             .unwrap_or_else(|e| unreachable!("static glob: {e}"));
     }
     types.select("article");
@@ -114,10 +102,11 @@ fn error_path(err: &ignore::Error) -> Option<&Path> {
     }
 }
 
-/// The path as shown in reports: as given, without a leading `./`.
+/// The path as shown in reports: as given, without a leading `./`, escaped
+/// where it is not UTF-8 (`load::display_path`).
 fn display(path: &Path) -> String {
     let shown = path.strip_prefix(".").unwrap_or(path);
-    shown.to_string_lossy().into_owned()
+    crate::load::display_path(shown)
 }
 
 fn error_message(err: &ignore::Error) -> String {

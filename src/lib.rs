@@ -173,13 +173,34 @@ fn load_pack_spec(spec: &str) -> Result<Vec<Pack>, Error> {
     Pack::load_path(&path)
 }
 
+/// The packs active by default: the config's packs (or every built-in
+/// one), then `--pack`.
+fn active_specs(config: &config::Config, args: &PackArgs) -> Vec<String> {
+    let mut specs: Vec<String> = match (&config.packs, args.no_default_packs) {
+        (_, true) => Vec::new(),
+        (Some(packs), false) => packs.clone(),
+        (None, false) => pack::builtin_names().map(str::to_string).collect(),
+    };
+    specs.extend(args.packs.iter().cloned());
+    specs
+}
+
 /// The configuration for a check: `--config`, else clearance.yaml found
 /// upward from the first path, else defaults.
 fn resolve_config(args: &CheckArgs, roots: &[PathBuf]) -> Result<config::Config, Error> {
-    if args.no_config {
+    find_config(args.config.as_deref(), args.no_config, roots)
+}
+
+/// The configuration `--config`/`--no-config` and the paths select.
+fn find_config(
+    config: Option<&Path>,
+    no_config: bool,
+    roots: &[PathBuf],
+) -> Result<config::Config, Error> {
+    if no_config {
         return Ok(config::Config::default());
     }
-    let path = match &args.config {
+    let path = match config.map(Path::to_path_buf) {
         Some(path) => Some(path.clone()),
         None => roots.iter().find(|p| p.as_os_str() != "-").map_or_else(
             || config::Config::find(Path::new(".")),
@@ -199,14 +220,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         args.paths.clone()
     };
     let mut config = resolve_config(args, &roots)?;
-    // Active by default: the config's packs (or every built-in one), then --pack.
-    let mut specs: Vec<String> = match (&config.packs, args.packs.no_default_packs) {
-        (_, true) => Vec::new(),
-        (Some(packs), false) => packs.clone(),
-        (None, false) => pack::builtin_names().map(str::to_string).collect(),
-    };
-    specs.extend(args.packs.packs.iter().cloned());
-    let active = load_pack_specs(&specs)?;
+    let active = load_pack_specs(&active_specs(&config, &args.packs))?;
     if active.is_empty() {
         return Err(Error::Usage(
             "no packs to run (--no-default-packs without --pack)".to_string(),
@@ -581,7 +595,7 @@ fn read_stdin(options: &ScanOptions, add: &dyn Fn(Result<load::Document, load::I
     }
     let mut bytes = Vec::new();
     match io::Read::read_to_end(&mut lock, &mut bytes) {
-        Ok(_) => add(Ok(load::from_bytes(NAME, options.stdin, &bytes))),
+        Ok(_) => add(load::from_input(NAME, options.stdin, &bytes)),
         Err(e) => add(Err(load::InputProblem {
             path: NAME.to_string(),
             message: format!("cannot read: {e}"),
@@ -607,11 +621,32 @@ fn natural_path_order(a: &str, b: &str) -> std::cmp::Ordering {
 fn rules(cmd: RulesCommand, out: &mut dyn Write) -> Result<u8, Error> {
     match cmd {
         RulesCommand::List(args) => {
-            let engine = Engine::new(load_packs(&args)?)?;
+            // The packs `check` would load here: the active ones, then those
+            // only an override switches on.
+            let config = find_config(args.config.as_deref(), args.no_config, &[])?;
+            let mut packs = load_pack_specs(&active_specs(&config, &args.packs))?;
+            if packs.is_empty() {
+                return Err(Error::Usage(
+                    "no packs to run (--no-default-packs without --pack)".to_string(),
+                ));
+            }
+            let mut off = Vec::new();
+            for extra in load_pack_specs(&config.override_packs())? {
+                if packs.iter().all(|p| p.name != extra.name) {
+                    off.push(extra.name.clone());
+                    packs.push(extra);
+                }
+            }
+            let engine = Engine::new(packs)?;
             for pack in engine.packs() {
+                let note = if off.contains(&pack.name) {
+                    "; off unless an override adds it"
+                } else {
+                    ""
+                };
                 writeln!(
                     out,
-                    "{} — {} ({})",
+                    "{} — {} ({}{note})",
                     pack.name,
                     report::escape::text(&pack.title),
                     report::escape::text(&pack.origin)
@@ -693,6 +728,14 @@ fn init(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Error> {
             "--require {unknown}: not a built-in pack (built-in: {})",
             pack::builtin_names().collect::<Vec<_>>().join(", ")
         )));
+    }
+    // What the written file would be rejected for, said now.
+    for domain in &args.domains {
+        config::check_domain(domain)
+            .map_err(|why| Error::Usage(format!("--domain `{domain}` is not a domain: {why}")))?;
+    }
+    if let Some(contact) = &args.contact {
+        config::check_contact(contact).map_err(|why| Error::Usage(format!("--contact {why}")))?;
     }
     let text = config::starter(
         args.publisher.as_deref(),

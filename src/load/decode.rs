@@ -101,6 +101,20 @@ pub fn decode(bytes: &[u8], declared: Option<&str>, tld: Option<&str>) -> Decode
     with(encoding, bytes, 0)
 }
 
+/// `UTF-32LE` or `UTF-32BE` when the bytes open with that byte-order mark.
+///
+/// encoding_rs (like browsers) has no UTF-32: it reads the UTF-32LE mark
+/// `FF FE 00 00` as UTF-16LE's followed by a NUL, and the text as
+/// garbage, so a notice in such a file would be reported missing. The
+/// loader reports these files instead of checking them.
+pub fn utf32_bom(bytes: &[u8]) -> Option<&'static str> {
+    match bytes.get(..4)? {
+        [0xFF, 0xFE, 0, 0] => Some("UTF-32LE"),
+        [0, 0, 0xFE, 0xFF] => Some("UTF-32BE"),
+        _ => None,
+    }
+}
+
 /// `bytes` as text when they are valid UTF-8.
 ///
 /// The standard library's check walks Arabic and Hebrew text a character at

@@ -48,11 +48,10 @@
 //! names (`&amp`, `&copy`, `&nbsp`...) are decoded without `;` as browsers
 //! do, except in an attribute before `=` or an alphanumeric.
 //!
-//! Limits, accepted: named references come from a built-in table (HTML 4,
-//! the legacy names, and the HTML5 punctuation names used to hide
-//! addresses, such as `&commat;`; 311 names, checked against WHATWG's
-//! `entities.json`), not the full 2,231, and an unknown name stays as
-//! written. CSS is not applied (`hidden`, `display: none` text is kept).
+//! Named references are the full HTML5 set (`entities.rs`: all 2,231 of
+//! WHATWG's `entities.json`); an unknown name stays as written.
+//!
+//! Limits, accepted: CSS is not applied (`hidden`, `display: none` text is kept).
 //! Table foster-parenting, the adoption agency and `<plaintext>` are not
 //! modelled; percent-escapes in `mailto:` are not decoded.
 
@@ -61,7 +60,7 @@ use std::ops::Range;
 
 use serde_json::value::RawValue;
 
-use super::{Region, Segment};
+use super::{Region, Segment, entities};
 use crate::normalize::Gap;
 
 /// Regions of an HTML document, and problems (message, byte span) worth reporting.
@@ -621,7 +620,8 @@ fn char_ref(b: &[u8], i: usize, end: usize, attr: bool) -> Option<(usize, String
         return numeric_ref(b, i + 2, end);
     }
     let mut j = i + 1;
-    while j < end && j - i <= 40 && b[j].is_ascii_alphanumeric() {
+    // One past the longest name is enough to tell it is none.
+    while j < end && j - i <= entities::NAMED_MAX_LEN + 1 && b[j].is_ascii_alphanumeric() {
         j += 1;
     }
     // ASCII alphanumerics only: this cannot fail.
@@ -631,21 +631,21 @@ fn char_ref(b: &[u8], i: usize, end: usize, attr: bool) -> Option<(usize, String
     }
     if j < end
         && b[j] == b';'
-        && let Some(text) = named(name)
+        && let Some(text) = entities::named(name)
     {
         return Some((j + 1, text.to_string()));
     }
     // Legacy names are decoded without `;` too, longest first, except in an
     // attribute where `=` or an alphanumeric follows (`?a=1&copy=2`).
-    for len in (2..=name.len().min(6)).rev() {
+    for len in (2..=name.len().min(entities::LEGACY_MAX_LEN)).rev() {
         let prefix = &name[..len];
-        if LEGACY.binary_search(&prefix).is_ok() {
+        if entities::is_legacy(prefix) {
             let k = i + 1 + len;
             let next = (k < end).then(|| b[k]);
             if attr && next.is_some_and(|c| c == b'=' || c.is_ascii_alphanumeric()) {
                 return None;
             }
-            return named(prefix).map(|text| (k, text.to_string()));
+            return entities::named(prefix).map(|text| (k, text.to_string()));
         }
     }
     None
@@ -690,344 +690,6 @@ fn numeric_char(value: u32) -> char {
     };
     char::from_u32(value).unwrap_or('\u{FFFD}')
 }
-
-fn named(name: &str) -> Option<&'static str> {
-    NAMED
-        .binary_search_by(|(n, _)| n.cmp(&name))
-        .ok()
-        .map(|k| NAMED[k].1)
-}
-
-/// Named references decoded even without a `;` (the WHATWG legacy list).
-static LEGACY: &[&str] = &[
-    "AElig", "AMP", "Aacute", "Acirc", "Agrave", "Aring", "Atilde", "Auml", "COPY", "Ccedil",
-    "ETH", "Eacute", "Ecirc", "Egrave", "Euml", "GT", "Iacute", "Icirc", "Igrave", "Iuml", "LT",
-    "Ntilde", "Oacute", "Ocirc", "Ograve", "Oslash", "Otilde", "Ouml", "QUOT", "REG", "THORN",
-    "Uacute", "Ucirc", "Ugrave", "Uuml", "Yacute", "aacute", "acirc", "acute", "aelig", "agrave",
-    "amp", "aring", "atilde", "auml", "brvbar", "ccedil", "cedil", "cent", "copy", "curren", "deg",
-    "divide", "eacute", "ecirc", "egrave", "eth", "euml", "frac12", "frac14", "frac34", "gt",
-    "iacute", "icirc", "iexcl", "igrave", "iquest", "iuml", "laquo", "lt", "macr", "micro",
-    "middot", "nbsp", "not", "ntilde", "oacute", "ocirc", "ograve", "ordf", "ordm", "oslash",
-    "otilde", "ouml", "para", "plusmn", "pound", "quot", "raquo", "reg", "sect", "shy", "sup1",
-    "sup2", "sup3", "szlig", "thorn", "times", "uacute", "ucirc", "ugrave", "uml", "uuml",
-    "yacute", "yen", "yuml",
-];
-
-/// Named references (with `;`), sorted by name: HTML 4's set plus the HTML5
-/// names for ASCII punctuation and spaces. See the module docs.
-static NAMED: &[(&str, &str)] = &[
-    ("AElig", "\u{C6}"),
-    ("AMP", "&"),
-    ("Aacute", "\u{C1}"),
-    ("Acirc", "\u{C2}"),
-    ("Agrave", "\u{C0}"),
-    ("Alpha", "\u{391}"),
-    ("Aring", "\u{C5}"),
-    ("Atilde", "\u{C3}"),
-    ("Auml", "\u{C4}"),
-    ("Beta", "\u{392}"),
-    ("COPY", "\u{A9}"),
-    ("Ccedil", "\u{C7}"),
-    ("Chi", "\u{3A7}"),
-    ("Dagger", "\u{2021}"),
-    ("Delta", "\u{394}"),
-    ("ETH", "\u{D0}"),
-    ("Eacute", "\u{C9}"),
-    ("Ecirc", "\u{CA}"),
-    ("Egrave", "\u{C8}"),
-    ("Epsilon", "\u{395}"),
-    ("Eta", "\u{397}"),
-    ("Euml", "\u{CB}"),
-    ("GT", ">"),
-    ("Gamma", "\u{393}"),
-    ("Hat", "^"),
-    ("Iacute", "\u{CD}"),
-    ("Icirc", "\u{CE}"),
-    ("Igrave", "\u{CC}"),
-    ("Iota", "\u{399}"),
-    ("Iuml", "\u{CF}"),
-    ("Kappa", "\u{39A}"),
-    ("LT", "<"),
-    ("Lambda", "\u{39B}"),
-    ("Mu", "\u{39C}"),
-    ("NewLine", "\n"),
-    ("NonBreakingSpace", "\u{A0}"),
-    ("Ntilde", "\u{D1}"),
-    ("Nu", "\u{39D}"),
-    ("OElig", "\u{152}"),
-    ("Oacute", "\u{D3}"),
-    ("Ocirc", "\u{D4}"),
-    ("Ograve", "\u{D2}"),
-    ("Omega", "\u{3A9}"),
-    ("Omicron", "\u{39F}"),
-    ("Oslash", "\u{D8}"),
-    ("Otilde", "\u{D5}"),
-    ("Ouml", "\u{D6}"),
-    ("Phi", "\u{3A6}"),
-    ("Pi", "\u{3A0}"),
-    ("Prime", "\u{2033}"),
-    ("Psi", "\u{3A8}"),
-    ("QUOT", "\""),
-    ("REG", "\u{AE}"),
-    ("Rho", "\u{3A1}"),
-    ("Scaron", "\u{160}"),
-    ("Sigma", "\u{3A3}"),
-    ("THORN", "\u{DE}"),
-    ("TRADE", "\u{2122}"),
-    ("Tab", "\t"),
-    ("Tau", "\u{3A4}"),
-    ("Theta", "\u{398}"),
-    ("Uacute", "\u{DA}"),
-    ("Ucirc", "\u{DB}"),
-    ("Ugrave", "\u{D9}"),
-    ("Upsilon", "\u{3A5}"),
-    ("Uuml", "\u{DC}"),
-    ("VerticalLine", "|"),
-    ("Xi", "\u{39E}"),
-    ("Yacute", "\u{DD}"),
-    ("Yuml", "\u{178}"),
-    ("ZeroWidthSpace", "\u{200B}"),
-    ("Zeta", "\u{396}"),
-    ("aacute", "\u{E1}"),
-    ("acirc", "\u{E2}"),
-    ("acute", "\u{B4}"),
-    ("aelig", "\u{E6}"),
-    ("agrave", "\u{E0}"),
-    ("alefsym", "\u{2135}"),
-    ("alpha", "\u{3B1}"),
-    ("amp", "&"),
-    ("and", "\u{2227}"),
-    ("ang", "\u{2220}"),
-    ("apos", "'"),
-    ("aring", "\u{E5}"),
-    ("ast", "*"),
-    ("asymp", "\u{2248}"),
-    ("atilde", "\u{E3}"),
-    ("auml", "\u{E4}"),
-    ("bdquo", "\u{201E}"),
-    ("beta", "\u{3B2}"),
-    ("brvbar", "\u{A6}"),
-    ("bsol", "\\"),
-    ("bull", "\u{2022}"),
-    ("bullet", "\u{2022}"),
-    ("cap", "\u{2229}"),
-    ("ccedil", "\u{E7}"),
-    ("cedil", "\u{B8}"),
-    ("cent", "\u{A2}"),
-    ("chi", "\u{3C7}"),
-    ("circ", "\u{2C6}"),
-    ("clubs", "\u{2663}"),
-    ("colon", ":"),
-    ("comma", ","),
-    ("commat", "@"),
-    ("cong", "\u{2245}"),
-    ("copy", "\u{A9}"),
-    ("copysr", "\u{2117}"),
-    ("crarr", "\u{21B5}"),
-    ("cup", "\u{222A}"),
-    ("curren", "\u{A4}"),
-    ("dArr", "\u{21D3}"),
-    ("dagger", "\u{2020}"),
-    ("darr", "\u{2193}"),
-    ("dash", "\u{2010}"),
-    ("deg", "\u{B0}"),
-    ("delta", "\u{3B4}"),
-    ("diams", "\u{2666}"),
-    ("divide", "\u{F7}"),
-    ("dollar", "$"),
-    ("eacute", "\u{E9}"),
-    ("ecirc", "\u{EA}"),
-    ("egrave", "\u{E8}"),
-    ("empty", "\u{2205}"),
-    ("emsp", "\u{2003}"),
-    ("emsp13", "\u{2004}"),
-    ("emsp14", "\u{2005}"),
-    ("ensp", "\u{2002}"),
-    ("epsilon", "\u{3B5}"),
-    ("equals", "="),
-    ("equiv", "\u{2261}"),
-    ("eta", "\u{3B7}"),
-    ("eth", "\u{F0}"),
-    ("euml", "\u{EB}"),
-    ("euro", "\u{20AC}"),
-    ("excl", "!"),
-    ("exist", "\u{2203}"),
-    ("fnof", "\u{192}"),
-    ("forall", "\u{2200}"),
-    ("frac12", "\u{BD}"),
-    ("frac14", "\u{BC}"),
-    ("frac34", "\u{BE}"),
-    ("frasl", "\u{2044}"),
-    ("gamma", "\u{3B3}"),
-    ("ge", "\u{2265}"),
-    ("grave", "`"),
-    ("gt", ">"),
-    ("hArr", "\u{21D4}"),
-    ("hairsp", "\u{200A}"),
-    ("harr", "\u{2194}"),
-    ("hearts", "\u{2665}"),
-    ("hellip", "\u{2026}"),
-    ("horbar", "\u{2015}"),
-    ("hyphen", "\u{2010}"),
-    ("iacute", "\u{ED}"),
-    ("icirc", "\u{EE}"),
-    ("iexcl", "\u{A1}"),
-    ("igrave", "\u{EC}"),
-    ("image", "\u{2111}"),
-    ("infin", "\u{221E}"),
-    ("int", "\u{222B}"),
-    ("iota", "\u{3B9}"),
-    ("iquest", "\u{BF}"),
-    ("isin", "\u{2208}"),
-    ("iuml", "\u{EF}"),
-    ("kappa", "\u{3BA}"),
-    ("lArr", "\u{21D0}"),
-    ("lambda", "\u{3BB}"),
-    ("lang", "\u{27E8}"),
-    ("laquo", "\u{AB}"),
-    ("larr", "\u{2190}"),
-    ("lbrace", "{"),
-    ("lbrack", "["),
-    ("lceil", "\u{2308}"),
-    ("lcub", "{"),
-    ("ldquo", "\u{201C}"),
-    ("ldquor", "\u{201E}"),
-    ("le", "\u{2264}"),
-    ("lfloor", "\u{230A}"),
-    ("lowast", "\u{2217}"),
-    ("lowbar", "_"),
-    ("loz", "\u{25CA}"),
-    ("lpar", "("),
-    ("lrm", "\u{200E}"),
-    ("lsaquo", "\u{2039}"),
-    ("lsqb", "["),
-    ("lsquo", "\u{2018}"),
-    ("lsquor", "\u{201A}"),
-    ("lt", "<"),
-    ("macr", "\u{AF}"),
-    ("mdash", "\u{2014}"),
-    ("micro", "\u{B5}"),
-    ("middot", "\u{B7}"),
-    ("minus", "\u{2212}"),
-    ("mldr", "\u{2026}"),
-    ("mu", "\u{3BC}"),
-    ("nabla", "\u{2207}"),
-    ("nbsp", "\u{A0}"),
-    ("ndash", "\u{2013}"),
-    ("ne", "\u{2260}"),
-    ("ni", "\u{220B}"),
-    ("nldr", "\u{2025}"),
-    ("not", "\u{AC}"),
-    ("notin", "\u{2209}"),
-    ("nsub", "\u{2284}"),
-    ("ntilde", "\u{F1}"),
-    ("nu", "\u{3BD}"),
-    ("num", "#"),
-    ("numsp", "\u{2007}"),
-    ("oacute", "\u{F3}"),
-    ("ocirc", "\u{F4}"),
-    ("oelig", "\u{153}"),
-    ("ograve", "\u{F2}"),
-    ("oline", "\u{203E}"),
-    ("omega", "\u{3C9}"),
-    ("omicron", "\u{3BF}"),
-    ("oplus", "\u{2295}"),
-    ("or", "\u{2228}"),
-    ("ordf", "\u{AA}"),
-    ("ordm", "\u{BA}"),
-    ("oslash", "\u{F8}"),
-    ("otilde", "\u{F5}"),
-    ("otimes", "\u{2297}"),
-    ("ouml", "\u{F6}"),
-    ("para", "\u{B6}"),
-    ("part", "\u{2202}"),
-    ("percnt", "%"),
-    ("period", "."),
-    ("permil", "\u{2030}"),
-    ("perp", "\u{22A5}"),
-    ("phi", "\u{3C6}"),
-    ("pi", "\u{3C0}"),
-    ("piv", "\u{3D6}"),
-    ("plus", "+"),
-    ("plusmn", "\u{B1}"),
-    ("pound", "\u{A3}"),
-    ("prime", "\u{2032}"),
-    ("prod", "\u{220F}"),
-    ("prop", "\u{221D}"),
-    ("psi", "\u{3C8}"),
-    ("puncsp", "\u{2008}"),
-    ("quest", "?"),
-    ("quot", "\""),
-    ("rArr", "\u{21D2}"),
-    ("radic", "\u{221A}"),
-    ("rang", "\u{27E9}"),
-    ("raquo", "\u{BB}"),
-    ("rarr", "\u{2192}"),
-    ("rbrace", "}"),
-    ("rbrack", "]"),
-    ("rceil", "\u{2309}"),
-    ("rcub", "}"),
-    ("rdquo", "\u{201D}"),
-    ("rdquor", "\u{201D}"),
-    ("real", "\u{211C}"),
-    ("reg", "\u{AE}"),
-    ("rfloor", "\u{230B}"),
-    ("rho", "\u{3C1}"),
-    ("rlm", "\u{200F}"),
-    ("rpar", ")"),
-    ("rsaquo", "\u{203A}"),
-    ("rsqb", "]"),
-    ("rsquo", "\u{2019}"),
-    ("rsquor", "\u{2019}"),
-    ("sbquo", "\u{201A}"),
-    ("scaron", "\u{161}"),
-    ("sdot", "\u{22C5}"),
-    ("sect", "\u{A7}"),
-    ("semi", ";"),
-    ("shy", "\u{AD}"),
-    ("sigma", "\u{3C3}"),
-    ("sigmaf", "\u{3C2}"),
-    ("sim", "\u{223C}"),
-    ("sol", "/"),
-    ("spades", "\u{2660}"),
-    ("sub", "\u{2282}"),
-    ("sube", "\u{2286}"),
-    ("sum", "\u{2211}"),
-    ("sup", "\u{2283}"),
-    ("sup1", "\u{B9}"),
-    ("sup2", "\u{B2}"),
-    ("sup3", "\u{B3}"),
-    ("supe", "\u{2287}"),
-    ("szlig", "\u{DF}"),
-    ("tau", "\u{3C4}"),
-    ("there4", "\u{2234}"),
-    ("theta", "\u{3B8}"),
-    ("thetasym", "\u{3D1}"),
-    ("thinsp", "\u{2009}"),
-    ("thorn", "\u{FE}"),
-    ("tilde", "\u{2DC}"),
-    ("times", "\u{D7}"),
-    ("trade", "\u{2122}"),
-    ("uArr", "\u{21D1}"),
-    ("uacute", "\u{FA}"),
-    ("uarr", "\u{2191}"),
-    ("ucirc", "\u{FB}"),
-    ("ugrave", "\u{F9}"),
-    ("uml", "\u{A8}"),
-    ("upsih", "\u{3D2}"),
-    ("upsilon", "\u{3C5}"),
-    ("uuml", "\u{FC}"),
-    ("verbar", "|"),
-    ("vert", "|"),
-    ("weierp", "\u{2118}"),
-    ("xi", "\u{3BE}"),
-    ("yacute", "\u{FD}"),
-    ("yen", "\u{A5}"),
-    ("yuml", "\u{FF}"),
-    ("zeta", "\u{3B6}"),
-    ("zwj", "\u{200D}"),
-    ("zwnj", "\u{200C}"),
-];
 
 // ---------------------------------------------------------------------------
 // Tree building and regions
@@ -2790,6 +2452,17 @@ mod tests {
             ),
             ("&mdash;&ndash;&hellip;&laquo;&raquo;", "—–…«»"),
             ("&lsquo;&rsquo;&ldquo;&rdquo;&reg;&euro;&trade;", "‘’“”®€™"),
+            // The rest of HTML5's names: a word joiner, the longest name,
+            // two code points, an astral one; a legacy prefix of a longer
+            // name decodes as itself.
+            ("27&NoBreak;A", "27\u{2060}A"),
+            ("&CounterClockwiseContourIntegral;", "\u{2233}"),
+            ("&nGt;&Aopf;&fjlig;", "\u{226B}\u{20D2}\u{1D538}fj"),
+            ("&notin; &notit; &ampx;", "\u{2209} ¬it; &x;"),
+            (
+                "&NoBreak &CounterClockwiseContourIntegralX;",
+                "&NoBreak &CounterClockwiseContourIntegralX;",
+            ),
         ];
         for (text, want) in cases {
             let html = format!("<p>{text}</p>");
@@ -2803,13 +2476,25 @@ mod tests {
 
     #[test]
     fn entity_tables_are_sorted_and_consistent() {
+        use entities::{LEGACY, LEGACY_MAX_LEN, NAMED, NAMED_MAX_LEN};
         assert!(NAMED.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(LEGACY.windows(2).all(|w| w[0] < w[1]));
+        // WHATWG's entities.json: 2,231 entries, 106 of them without `;`.
+        assert_eq!(NAMED.len(), 2125);
         assert_eq!(LEGACY.len(), 106);
         for name in LEGACY {
-            assert!(named(name).is_some(), "{name}");
-            assert!(name.len() <= 6, "{name}");
+            assert!(entities::named(name).is_some(), "{name}");
+            assert!(name.len() <= LEGACY_MAX_LEN, "{name}");
         }
+        for (name, text) in NAMED {
+            assert!(name.len() <= NAMED_MAX_LEN, "{name}");
+            assert!(name.bytes().all(|b| b.is_ascii_alphanumeric()), "{name}");
+            assert!((1..=2).contains(&text.chars().count()), "{name}");
+        }
+        assert_eq!(
+            NAMED.iter().map(|(n, _)| n.len()).max(),
+            Some(NAMED_MAX_LEN)
+        );
     }
 
     #[test]

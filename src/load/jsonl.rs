@@ -14,7 +14,7 @@ use std::io::BufRead;
 use std::ops::Range;
 
 use super::decode::Origin;
-use super::{Document, InputProblem, Region, Segment, text};
+use super::{Document, InputProblem, ProblemSource, Region, Segment, text};
 use crate::normalize::Gap;
 
 /// Which record fields hold what. Each role names one field.
@@ -138,17 +138,24 @@ pub fn read(
     }
 }
 
+/// A problem with record `number`; `at` is the line, where it starts in
+/// the dump, and the place in the line.
 fn problem(
     display: &str,
     number: usize,
     message: String,
-    at: Option<(&str, Range<usize>)>,
+    at: Option<(&str, usize, Range<usize>)>,
 ) -> InputProblem {
     InputProblem {
         path: format!("{display}:{number}"),
         message,
-        span: at.as_ref().map(|(_, r)| r.clone()),
-        source: at.map(|(s, _)| s.to_string()),
+        span: at
+            .as_ref()
+            .map(|(_, start, r)| start + r.start..start + r.end),
+        source: at.map(|(line, _, span)| ProblemSource {
+            text: line.to_string(),
+            span,
+        }),
     }
 }
 
@@ -176,22 +183,38 @@ fn record(
             display,
             number,
             format!("invalid JSON record: {message}; skipped"),
-            Some((line, at..at)),
+            Some((line, start, at..at)),
         )
     })?;
-    let field = |name: &str| -> Option<JsonString> {
-        let raw = map.get(name)?;
+    // A role's field: absent, or a string; anything else is an error that
+    // points at the value.
+    let field = |name: &str| -> Result<Option<JsonString>, InputProblem> {
+        let Some(raw) = map.get(name) else {
+            return Ok(None);
+        };
         let token = raw.get();
         let at = token.as_ptr() as usize - line.as_ptr() as usize;
-        JsonString::parse(token, at)
+        match JsonString::parse(token, at) {
+            Some(js) => Ok(Some(js)),
+            None if token == "null" => Ok(None),
+            None => Err(problem(
+                display,
+                number,
+                format!(
+                    "field `{name}` is {}, not a string; skipped",
+                    json_kind(token)
+                ),
+                Some((line, start, at..at + token.len())),
+            )),
+        }
     };
     let mut regions: Vec<Region> = Vec::new();
-    if let Some(js) = field(&fields.text) {
+    if let Some(js) = field(&fields.text)? {
         for region in text::regions(&js.text) {
             regions.push(js.remap(&region));
         }
     }
-    if let Some(js) = field(&fields.html) {
+    if let Some(js) = field(&fields.html)? {
         let (html_regions, problems) = super::html::regions(&js.text);
         let has_text = !regions.is_empty();
         for region in html_regions {
@@ -202,7 +225,7 @@ fn record(
         }
         if let Some((message, span)) = problems.into_iter().next() {
             let raw = js.raw_range(&span);
-            return Err(problem(display, number, message, Some((line, raw))));
+            return Err(problem(display, number, message, Some((line, start, raw))));
         }
     }
     for (name, region) in [
@@ -210,7 +233,7 @@ fn record(
         (&fields.source, "meta.source"),
         (&fields.url, "meta.url"),
     ] {
-        if let Some(js) = field(name) {
+        if let Some(js) = field(name)? {
             regions.retain(|r| r.name != region);
             let whole = Region::new(region, vec![Segment::exact(0..js.text.len(), Gap::None)]);
             regions.push(js.remap(&whole));
@@ -237,6 +260,16 @@ fn record(
         line_base: number - 1,
         kind: super::Kind::Jsonl,
     })
+}
+
+/// What a JSON value token is, for messages: `a number`, `an object`…
+fn json_kind(token: &str) -> &'static str {
+    match token.as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b't' | b'f') => "a boolean",
+        _ => "a number",
+    }
 }
 
 /// An unescaped JSON string and where each part of it stands in the line.
@@ -461,14 +494,60 @@ mod tests {
         );
         let Err(p) = &all[1] else { unreachable!() };
         assert!(p.message.contains("invalid JSON"), "{}", p.message);
-        let span = p.span.clone().unwrap();
-        assert_eq!(&"{\"text\": broken}"[span.start..], "broken}");
+        let shown = p.source.as_ref().unwrap();
+        assert_eq!(shown.text, "{\"text\": broken}");
+        assert_eq!(&shown.text[shown.span.start..], "broken}");
+        // The span itself is in the dump's bytes.
+        assert_eq!(&input[p.span.clone().unwrap().start..][..7], "broken}");
         let Ok(last) = &all[4] else { unreachable!() };
         assert_eq!(
             last.origin.original(&last.source, 0),
             input.rfind("{\"text\":\"last").unwrap()
         );
         assert_eq!(last.line_base, 5);
+    }
+
+    #[test]
+    fn a_field_that_is_not_a_string_is_reported_as_such() {
+        let input = "{\"text\": 5}\n{\"title\":\"t\",\"html\":[1]}\n{\"text\":{\"a\":1}}\n{\"text\":true}\n{\"text\":null,\"html\":\"<p>x</p>\"}\n";
+        let all = docs(input);
+        // The span covers the value, in the dump's bytes.
+        let got: Vec<(String, String, &str)> = all
+            .iter()
+            .filter_map(|d| d.as_ref().err())
+            .map(|p| {
+                (
+                    p.path.clone(),
+                    p.message.clone(),
+                    &input[p.span.clone().unwrap()],
+                )
+            })
+            .collect();
+        let want = [
+            (
+                "dump.jsonl:1",
+                "field `text` is a number, not a string; skipped",
+                "5",
+            ),
+            (
+                "dump.jsonl:2",
+                "field `html` is an array, not a string; skipped",
+                "[1]",
+            ),
+            (
+                "dump.jsonl:3",
+                "field `text` is an object, not a string; skipped",
+                "{\"a\":1}",
+            ),
+            (
+                "dump.jsonl:4",
+                "field `text` is a boolean, not a string; skipped",
+                "true",
+            ),
+        ];
+        assert_eq!(got, want.map(|(p, m, t)| (p.to_string(), m.to_string(), t)));
+        // `null` is an absent field: the record is read from its HTML.
+        assert_eq!(region_text(all[4].as_ref().unwrap(), "body"), "x");
     }
 
     #[test]

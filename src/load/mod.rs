@@ -6,6 +6,7 @@
 //! of the file as it was read.
 
 pub mod decode;
+mod entities;
 mod front_matter;
 mod html;
 pub mod jsonl;
@@ -151,9 +152,19 @@ impl Region {
 pub struct InputProblem {
     pub path: String,
     pub message: String,
+    /// The place, as a byte range of the file as it is on disk (like a
+    /// finding's span, whatever the file's encoding).
     pub span: Option<Range<usize>>,
-    /// The text the span refers to, when the span is set.
-    pub source: Option<String>,
+    /// The decoded text around the place, for people, when the span is set.
+    pub source: Option<ProblemSource>,
+}
+
+/// Decoded text a problem is shown in, and the problem's place in it.
+#[derive(Debug, Clone)]
+pub struct ProblemSource {
+    pub text: String,
+    /// Byte range of `text`.
+    pub span: Range<usize>,
 }
 
 /// Kinds of input Clearance reads.
@@ -166,18 +177,107 @@ pub enum Kind {
     Jsonl,
 }
 
+/// The file extensions read as each kind (lowercase, without the dot): the
+/// one table the loader, the directory walk, `check --help` and the
+/// unsupported-type message all read, so they cannot disagree.
+pub const KINDS: &[(Kind, &[&str])] = &[
+    (Kind::Text, &["txt", "text"]),
+    (Kind::Markdown, &["md", "markdown"]),
+    (Kind::Html, &["html", "htm", "xhtml"]),
+    (Kind::Jsonl, &["jsonl", "ndjson"]),
+];
+
+/// Every extension Clearance reads, in table order.
+pub fn extensions() -> impl Iterator<Item = &'static str> {
+    KINDS.iter().flat_map(|(_, exts)| exts.iter().copied())
+}
+
+/// The extensions as a list for people: `.txt, .text, … and .ndjson`.
+pub fn extension_list() -> String {
+    let all: Vec<String> = extensions().map(|e| format!(".{e}")).collect();
+    match all.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => all.join(""),
+    }
+}
+
 impl Kind {
-    /// The kind for a file name, by extension.
+    /// The kind for a file name, by extension (any case).
     pub fn of(path: &Path) -> Option<Kind> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "txt" | "text" => Some(Kind::Text),
-            "md" | "markdown" => Some(Kind::Markdown),
-            "html" | "htm" | "xhtml" => Some(Kind::Html),
-            "jsonl" | "ndjson" => Some(Kind::Jsonl),
-            _ => None,
+        let ext = path.extension()?.to_str()?;
+        KINDS
+            .iter()
+            .find(|(_, exts)| exts.iter().any(|e| e.eq_ignore_ascii_case(ext)))
+            .map(|(kind, _)| *kind)
+    }
+}
+
+/// A path as reports show it. On Unix a file name is any bytes: bytes that
+/// are not UTF-8 and ASCII control characters are written `\xNN`, and a
+/// backslash `\\`, so the text is safe to print and stands for exactly one
+/// path ([`path_bytes`] gives the bytes back). Elsewhere paths are Unicode
+/// (or shown lossily, as the platform gives them).
+pub fn display_path(path: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        if let Some(text) = decode::valid_utf8(bytes)
+            && !text.bytes().any(|b| b == b'\\' || b.is_ascii_control())
+        {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(bytes.len() + 8);
+        for chunk in bytes.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    c if c.is_ascii_control() => out.push_str(&format!("\\x{:02X}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().into_owned()
+    }
+}
+
+/// The bytes a path shown by [`display_path`] stands for, when it had to be
+/// escaped (`None` when the text is the path as written). On Unix only.
+pub fn path_bytes(display: &str) -> Option<Vec<u8>> {
+    if !cfg!(unix) || !display.contains('\\') {
+        return None;
+    }
+    let mut out = Vec::with_capacity(display.len());
+    let mut rest = display.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        rest = tail;
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        match rest {
+            [b'\\', tail @ ..] => {
+                out.push(b'\\');
+                rest = tail;
+            }
+            [b'x', h, l, tail @ ..] => {
+                let hex = std::str::from_utf8(&[*h, *l])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())?;
+                out.push(hex);
+                rest = tail;
+            }
+            _ => return None,
         }
     }
+    Some(out)
 }
 
 /// Reads and splits one file. `display` is the path shown in reports.
@@ -189,7 +289,10 @@ pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, 
         source: None,
     };
     let kind = Kind::of(path).ok_or_else(|| {
-        problem("unsupported file type (Clearance reads .txt, .md, .markdown, .html, .htm, .jsonl and .ndjson)".to_string())
+        problem(format!(
+            "unsupported file type (Clearance reads {})",
+            extension_list()
+        ))
     })?;
     let cannot = |e: std::io::Error| problem(format!("cannot read: {e}"));
     let mut file = std::fs::File::open(path).map_err(cannot)?;
@@ -201,14 +304,31 @@ pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, 
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
     std::io::Read::read_to_end(&mut file, &mut bytes).map_err(cannot)?;
-    let has_bom = encoding_rs::Encoding::for_bom(&bytes).is_some();
+    from_input(display, kind, &bytes)
+}
+
+/// Checks bytes read from a file or standard input, then decodes them:
+/// binary data (a NUL byte in the first 8 KiB and no UTF-16 byte-order mark)
+/// and UTF-32 text (which Clearance does not read) are problems, not
+/// documents.
+pub fn from_input(display: &str, kind: Kind, bytes: &[u8]) -> Result<Document, InputProblem> {
+    let problem = |message: &str| InputProblem {
+        path: display.to_string(),
+        message: message.to_string(),
+        span: None,
+        source: None,
+    };
+    if let Some(name) = decode::utf32_bom(bytes) {
+        return Err(problem(&format!(
+            "{name} text is not supported (save it as UTF-8); skipped"
+        )));
+    }
+    let has_bom = encoding_rs::Encoding::for_bom(bytes).is_some();
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF)];
     if !has_bom && memchr::memchr(0, sniff).is_some() {
-        return Err(problem(
-            "binary file (contains NUL bytes); skipped".to_string(),
-        ));
+        return Err(problem("binary file (contains NUL bytes); skipped"));
     }
-    Ok(from_bytes(display, kind, &bytes))
+    Ok(from_bytes(display, kind, bytes))
 }
 
 /// Decodes bytes already read (any encoding) into a document.
@@ -221,6 +341,12 @@ pub fn from_bytes(display: &str, kind: Kind, bytes: &[u8]) -> Document {
     let decoded = decode::decode(bytes, declared.as_deref(), None);
     let mut doc = from_source(display, kind, decoded.text);
     doc.origin = decoded.origin;
+    // Problems point at bytes of the file, as findings do.
+    for problem in &mut doc.problems {
+        if let Some(span) = &mut problem.span {
+            *span = doc.origin.range(&doc.source, span);
+        }
+    }
     doc.encoding = decoded.encoding.name();
     if decoded.replaced {
         doc.problems.push(InputProblem {
@@ -250,8 +376,11 @@ pub fn from_source(display: &str, kind: Kind, source: String) -> Document {
         .map(|(message, span)| InputProblem {
             path: display.to_string(),
             message,
-            span: Some(span),
-            source: Some(source.clone()),
+            span: Some(span.clone()),
+            source: Some(ProblemSource {
+                text: source.clone(),
+                span,
+            }),
         })
         .collect();
     Document {
@@ -349,6 +478,32 @@ fn first_line(text: &str, range: Range<usize>) -> Option<Region> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_are_escaped_and_unescaped_exactly() {
+        use std::os::unix::ffi::OsStrExt;
+        let cases: &[(&[u8], &str)] = &[
+            (b"news/a.txt", "news/a.txt"),
+            ("חדשות/مقال.md".as_bytes(), "חדשות/مقال.md"),
+            (b"bad\xFFname.txt", "bad\\xFFname.txt"),
+            (
+                b"a\xFF\xFE\\b\x07\x7F.txt",
+                "a\\xFF\\xFE\\\\b\\x07\\x7F.txt",
+            ),
+            (b"lit\\xFF.txt", "lit\\\\xFF.txt"),
+        ];
+        for (bytes, shown) in cases {
+            let path = Path::new(std::ffi::OsStr::from_bytes(bytes));
+            assert_eq!(display_path(path), *shown);
+            let back = path_bytes(shown);
+            if shown.contains('\\') {
+                assert_eq!(back.as_deref(), Some(*bytes), "{shown}");
+            } else {
+                assert_eq!(back, None);
+            }
+        }
+    }
 
     #[test]
     fn lines_split_like_split_inclusive() {

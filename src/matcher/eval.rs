@@ -1074,23 +1074,27 @@ impl Vars<'_> {
         })
     }
 
-    /// `{publisher.*}` and `{count}` filled in; other text left alone.
+    /// `{publisher.*}` and `{count}` filled in, `{{`/`}}` unescaped; other
+    /// placeholders left alone.
     fn fill(&self, text: &str) -> String {
-        if !text.contains('{') {
+        if !text.contains(['{', '}']) {
             return text.to_string();
         }
-        let mut out = text.to_string();
-        for name in [
-            "count",
-            "publisher.name",
-            "publisher.contact",
-            "publisher.domains",
-        ] {
-            let key = format!("{{{name}}}");
-            if out.contains(&key)
-                && let Some(v) = self.get(name)
-            {
-                out = out.replace(&key, &v);
+        let Ok(parts) = crate::pack::placeholder::parts(text) else {
+            return text.to_string();
+        };
+        let mut out = String::with_capacity(text.len() + 32);
+        for part in parts {
+            match part {
+                crate::pack::placeholder::Part::Text(t) => out.push_str(t),
+                crate::pack::placeholder::Part::Placeholder(name) => match self.get(name) {
+                    Some(v) => out.push_str(&v),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                },
             }
         }
         out
@@ -1149,19 +1153,19 @@ fn interpolate(
     region: Option<&RegionEval<'_>>,
     vars: &Vars<'_>,
 ) -> String {
+    // Packs are checked when they load, so the template splits cleanly.
+    let Ok(parts) = crate::pack::placeholder::parts(template) else {
+        return template.to_string();
+    };
     let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        if rest[open..].starts_with("{{") {
-            out.push('{');
-            rest = &rest[open + 2..];
-            continue;
-        }
-        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
-            break;
+    for part in parts {
+        let name = match part {
+            crate::pack::placeholder::Part::Text(t) => {
+                out.push_str(t);
+                continue;
+            }
+            crate::pack::placeholder::Part::Placeholder(name) => name,
         };
-        let name = rest[open + 1..close].trim();
         let value = match name {
             "match" => span.map(|s| quote(&doc.source[s.clone()])),
             "found" => found.map(|(_, text)| text.to_string()),
@@ -1181,10 +1185,8 @@ fn interpolate(
                 }),
         };
         out.push_str(&value.unwrap_or_default());
-        rest = &rest[close + 1..];
     }
-    out.push_str(rest);
-    out.replace("}}", "}")
+    out
 }
 
 /// Original text made fit for one line of output: whitespace runs become one

@@ -208,19 +208,15 @@ impl Engine {
                 })?,
             })
         };
+        // The set only rules regexes out early: when the active packs'
+        // regexes are too large together, each runs on its own instead.
         let regex_set = if regex_patterns.len() < REGEX_SET_MIN {
             None
         } else {
-            Some(
-                RegexSetBuilder::new(&regex_patterns)
-                    .size_limit(REGEX_SET_SIZE_LIMIT)
-                    .build()
-                    .map_err(|e| {
-                        crate::Error::Usage(format!(
-                            "the active packs' regexes are too large together: {e}"
-                        ))
-                    })?,
-            )
+            RegexSetBuilder::new(&regex_patterns)
+                .size_limit(REGEX_SET_SIZE_LIMIT)
+                .build()
+                .ok()
         };
         let contact_anchors = contact_anchors(&nodes, packs.iter().flat_map(|p| p.rules.iter()));
         let reads_once = packs

@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use super::deferred::{self, PackRegex};
 use super::pattern::{MAX_PATTERN_LEN, fold_pattern};
+use super::placeholder;
 use super::raw::{RawCheck, RawMatcher, RawPack, RawRule, StringOrList};
 use super::{
     Check, ContactKinds, Examples, Field, Node, NodeId, Pack, PackError, Rule, RuleKind, Scope,
@@ -18,6 +19,12 @@ use crate::yaml::{self, span_of};
 
 /// Most regexes one pack may hold.
 const MAX_REGEXES: usize = 512;
+/// Most compiled size (NFA bytes, what each regex's size limit bounds) all
+/// the regexes of one pack file may take together. Each built-in pack takes
+/// under 300 KiB; one `\w{1,40}` takes about 3 MiB, and 500 of them took
+/// seconds and more than a gigabyte to load before the combined RegexSet
+/// failed with nothing to point at.
+const PACK_REGEX_BUDGET: usize = 16 << 20;
 /// Placeholders every message may use.
 const BUILTIN_PLACEHOLDERS: &[&str] = &[
     "match",
@@ -28,6 +35,8 @@ const BUILTIN_PLACEHOLDERS: &[&str] = &[
     "publisher.domains",
     "publisher.contact",
 ];
+/// Placeholders a `help` or `expected` text may use.
+const PUBLISHER_PLACEHOLDERS: &str = "{publisher.name}, {publisher.domains}, {publisher.contact}";
 /// What a template slot matches when the pack gives no regex for it: a
 /// short run of text on one line.
 const DEFAULT_SLOT: &str = r"[^\n]{1,80}?";
@@ -93,6 +102,7 @@ pub(super) fn compile(origin: &str, text: &str, defer: bool) -> Result<Pack> {
         defined: HashMap::new(),
         in_progress: Vec::new(),
         regexes: 0,
+        regex_bytes: std::cell::Cell::new(0),
         defer,
     };
     let mut rules = Vec::with_capacity(raw.rules.len());
@@ -172,6 +182,8 @@ struct Compiler<'a> {
     /// `define:` names being compiled (to report cycles).
     in_progress: Vec<String>,
     regexes: usize,
+    /// Compiled size of the pack's regexes so far (see `PACK_REGEX_BUDGET`).
+    regex_bytes: std::cell::Cell<usize>,
     /// Regexes are parsed now and compiled on first use.
     defer: bool,
 }
@@ -291,13 +303,28 @@ impl Compiler<'_> {
                 "not used",
             ));
         }
-        self.check_placeholders(&raw.message, &captures)?;
+        let available = format!(
+            "{{match}}, {{found}}, {{expected}}{}",
+            captures
+                .iter()
+                .map(|c| format!(", {{{c}}}"))
+                .collect::<String>()
+        );
+        self.check_placeholders(
+            "message",
+            &raw.message,
+            &|name| BUILTIN_PLACEHOLDERS.contains(&name) || captures.contains(name),
+            &available,
+        )?;
+        if let Some(help) = &raw.help {
+            self.check_placeholders("help", help, &is_variable, PUBLISHER_PLACEHOLDERS)?;
+        }
 
         Ok(Rule {
             id,
             severity: raw.severity,
             message: raw.message.value.trim().to_string(),
-            help: raw.help.as_ref().map(|h| h.trim().to_string()),
+            help: raw.help.as_ref().map(|h| h.value.trim().to_string()),
             scope,
             examples: Examples {
                 publisher: raw.examples.publisher.clone(),
@@ -383,21 +410,29 @@ impl Compiler<'_> {
                 "check",
             ));
         }
-        let expected = raw.expected.clone().unwrap_or_else(|| {
-            match (&raw.one_of, &raw.matches, &domain_in, &equals) {
-                (Some(values), ..) => values.join(" or "),
-                (None, Some(m), ..) => format!("a value matching `{}`", m.value),
+        if let Some(expected) = &raw.expected {
+            self.check_placeholders("expected", expected, &is_variable, PUBLISHER_PLACEHOLDERS)?;
+        }
+        // The default is built from the pack's values, which are text, not
+        // placeholders: their braces are escaped.
+        let expected = match &raw.expected {
+            Some(text) => text.value.clone(),
+            None => match (&raw.one_of, &raw.matches, &domain_in, &equals) {
+                (Some(values), ..) => placeholder::escape(&values.join(" or ")),
+                (None, Some(m), ..) => {
+                    format!("a value matching `{}`", placeholder::escape(&m.value))
+                }
                 (None, None, Some(Value::Literal(list)), _) => {
-                    format!("a domain of {}", list.join(", "))
+                    format!("a domain of {}", placeholder::escape(&list.join(", ")))
                 }
                 (None, None, Some(Value::Publisher(_)), _) => {
                     "a domain of {publisher.domains}".to_string()
                 }
-                (None, None, None, Some(Value::Literal(v))) => v.clone(),
+                (None, None, None, Some(Value::Literal(v))) => placeholder::escape(v),
                 (None, None, None, Some(Value::Publisher(f))) => format!("{{{}}}", f.name()),
-                (None, None, None, None) => format!("no `{capture}`"),
-            }
-        });
+                (None, None, None, None) => placeholder::escape(&format!("no `{capture}`")),
+            },
+        };
         Ok(Check {
             capture,
             one_of,
@@ -409,24 +444,34 @@ impl Compiler<'_> {
         })
     }
 
+    /// Checks the placeholders of a `message`, `help` or `expected` text:
+    /// braces balanced (`{{`/`}}` escape them) and every name one the rule
+    /// can fill (`allowed`).
     fn check_placeholders(
         &self,
-        message: &Spanned<String>,
-        captures: &BTreeSet<String>,
+        field: &str,
+        text: &Spanned<String>,
+        allowed: &dyn Fn(&str) -> bool,
+        available: &str,
     ) -> Result<()> {
-        for name in placeholders(&message.value) {
-            if !BUILTIN_PLACEHOLDERS.contains(&name) && !captures.contains(name) {
+        let at =
+            |r: Range<usize>| span_of(text).map(|s| narrow(self.errors.text, s, &text.value, r));
+        let parts = placeholder::parts(&text.value)
+            .map_err(|(message, r)| self.errors.at(at(r), format!("{field}: {message}"), field))?;
+        for part in parts {
+            if let placeholder::Part::Placeholder(name) = part
+                && !allowed(name)
+            {
+                let span = text.value.find(name).map(|i| i..i + name.len());
                 return Err(self.errors.with_help(
-                    span_of(message),
-                    format!("message uses `{{{name}}}`, which this rule never captures"),
-                    "message",
-                    &format!(
-                        "available: {{match}}, {{found}}, {{expected}}{}",
-                        captures
-                            .iter()
-                            .map(|c| format!(", {{{c}}}"))
-                            .collect::<String>()
-                    ),
+                    span.map_or_else(|| span_of(text), at),
+                    if field == "message" {
+                        format!("message uses `{{{name}}}`, which this rule never captures")
+                    } else {
+                        format!("{field} uses `{{{name}}}`, which it cannot fill")
+                    },
+                    field,
+                    &format!("available: {available}"),
                 ));
             }
         }
@@ -837,6 +882,25 @@ impl Compiler<'_> {
         {
             return Ok(PackRegex::deferred(folded, &hir));
         }
+        // Measure the NFA first, within what is left of the pack's budget:
+        // cheap, and it stops a pack of huge regexes at the first one over.
+        let used = self.regex_bytes.get();
+        let room = PACK_REGEX_BUDGET.saturating_sub(used);
+        match deferred::nfa_size(folded, room.min(deferred::SIZE_LIMIT)) {
+            Some(size) => self.regex_bytes.set(used + size),
+            None if room < deferred::SIZE_LIMIT && deferred::build(folded).is_ok() => {
+                return Err(self.errors.with_help(
+                    span_of(pattern),
+                    format!(
+                        "the pack's regexes are too large together: this one would take them over {} MiB compiled",
+                        PACK_REGEX_BUDGET >> 20
+                    ),
+                    "regex",
+                    "split the pack, or make the regexes smaller: a counted repeat of \\w or \\p{L} ({1,40}) is large, `+` or `*` is not",
+                ));
+            }
+            None => {}
+        }
         deferred::build(folded).map(PackRegex::compiled).map_err(|err| {
             let msg = match err {
                 regex::Error::CompiledTooBig(_) => "regex is too large once compiled".to_string(),
@@ -889,22 +953,9 @@ fn parse_scope(name: &str) -> Option<Scope> {
     (REGION_FAMILIES.contains(&family) && !key.is_empty()).then(|| Scope::Exact(name.to_string()))
 }
 
-/// `{name}` placeholders in a message (`{{` is a literal brace).
-pub(crate) fn placeholders(message: &str) -> impl Iterator<Item = &str> {
-    let mut rest = message;
-    std::iter::from_fn(move || {
-        loop {
-            let open = rest.find('{')?;
-            if rest[open..].starts_with("{{") {
-                rest = &rest[open + 2..];
-                continue;
-            }
-            let close = rest[open..].find('}')? + open;
-            let name = &rest[open + 1..close];
-            rest = &rest[close + 1..];
-            return Some(name.trim());
-        }
-    })
+/// Whether a `help` or `expected` text may use this placeholder.
+fn is_variable(name: &str) -> bool {
+    Field::parse(name).is_some()
 }
 
 fn list_or_none(names: &BTreeSet<String>) -> String {

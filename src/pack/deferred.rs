@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use super::pattern::NEST_LIMIT;
 
 /// Compiled size allowed for one pack regex.
-const SIZE_LIMIT: usize = 4 << 20;
+pub(super) const SIZE_LIMIT: usize = 4 << 20;
 
 /// Compiles a folded pack regex with the pack limits.
 pub(super) fn build(pattern: &str) -> Result<Regex, regex::Error> {
@@ -23,6 +23,19 @@ pub(super) fn build(pattern: &str) -> Result<Regex, regex::Error> {
         .size_limit(SIZE_LIMIT)
         .nest_limit(NEST_LIMIT)
         .build()
+}
+
+/// The size of a pattern's compiled NFA in bytes (what `size_limit`
+/// bounds), measured by compiling only the NFA; `None` when it is over
+/// `limit` or does not compile.
+pub(super) fn nfa_size(pattern: &str, limit: usize) -> Option<usize> {
+    use regex_automata::{nfa::thompson, util::syntax};
+    thompson::Compiler::new()
+        .syntax(syntax::Config::new().nest_limit(NEST_LIMIT))
+        .configure(thompson::Config::new().nfa_size_limit(Some(limit)))
+        .build(pattern)
+        .ok()
+        .map(|nfa| nfa.memory_usage())
 }
 
 /// Parses a folded pack regex with the pack limits (much cheaper than

@@ -11,6 +11,7 @@ mod compile;
 mod deferred;
 pub mod examples;
 mod pattern;
+pub(crate) mod placeholder;
 mod raw;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
@@ -84,7 +85,7 @@ pub struct Examples {
 /// Which regions of a document a rule reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
-    /// Every region.
+    /// Every region of the article (not the front matter's `clearance.ignore`).
     All,
     /// Regions whose name starts with this prefix and a dot (`front_matter`).
     Prefix(String),
@@ -95,7 +96,9 @@ pub enum Scope {
 impl Scope {
     pub fn admits(&self, region: &str) -> bool {
         match self {
-            Scope::All => true,
+            // Every region of the article: not the front matter's
+            // `clearance.ignore` list, which is suppression data.
+            Scope::All => region != crate::suppress::FRONT_MATTER_REGION,
             Scope::Prefix(p) => region
                 .strip_prefix(p.as_str())
                 .is_some_and(|rest| rest.starts_with('.')),
@@ -287,6 +290,12 @@ impl Pack {
                 if entry.file_type().is_file() && is_yaml {
                     files.push(entry.into_path());
                 }
+            }
+            if files.is_empty() {
+                return Err(crate::Error::Usage(format!(
+                    "pack directory {} has no .yaml or .yml files",
+                    path.display()
+                )));
             }
             files
         } else {

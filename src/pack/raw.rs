@@ -44,7 +44,7 @@ pub(crate) struct RawRule {
     pub(crate) message: Spanned<String>,
     /// How to fix it.
     #[serde(default)]
-    pub(crate) help: Option<String>,
+    pub(crate) help: Option<Spanned<String>>,
     /// Regions the rule reads: `body` (default), `title`, `footer`, `all`,
     /// `front_matter` or `front_matter.<key>`. One name or a list.
     #[serde(default)]
@@ -227,7 +227,7 @@ pub(crate) struct RawCheck {
     pub(crate) absent: Option<bool>,
     /// How to say what was expected in `{expected}`.
     #[serde(default)]
-    pub(crate) expected: Option<String>,
+    pub(crate) expected: Option<Spanned<String>>,
 }
 
 /// A variable name (`publisher.domains`) or a literal list.

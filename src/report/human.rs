@@ -95,7 +95,8 @@ impl Diagnostic for ProblemReport<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.problem.span.as_ref()?;
+        // The span in the decoded text shown (not in the file's bytes).
+        let span = &self.problem.source.as_ref()?.span;
         self.source.as_ref()?;
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(
@@ -326,8 +327,8 @@ pub(super) fn problems(outcome: &Outcome, style: Style, err: &mut dyn Write) -> 
         rendered.clear();
         let source = problem
             .source
-            .as_deref()
-            .map(|s| DisplaySource::new(&escape::text(&problem.path), s));
+            .as_ref()
+            .map(|s| DisplaySource::new(&escape::text(&problem.path), &s.text));
         let diag = ProblemReport { problem, source };
         handler
             .render_report(&mut rendered, &diag)

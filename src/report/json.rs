@@ -30,6 +30,9 @@ struct Finding<'a> {
     rule: &'a str,
     severity: Severity,
     path: &'a str,
+    /// The path's bytes, when `path` had to escape them (see `load::display_path`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path_bytes: Option<Vec<u8>>,
     line: usize,
     column: usize,
     span: Span,
@@ -45,6 +48,8 @@ struct Span {
 #[derive(Serialize)]
 struct Problem<'a> {
     path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path_bytes: Option<Vec<u8>>,
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     span: Option<Span>,
@@ -76,6 +81,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 rule: &f.rule,
                 severity: f.severity,
                 path: &file.path,
+                path_bytes: crate::load::path_bytes(&file.path),
                 line: f.line,
                 column: f.column,
                 // Spans index the decoded text; reports promise file bytes.
@@ -91,6 +97,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .map(|p| Problem {
                 path: &p.path,
+                path_bytes: crate::load::path_bytes(&p.path),
                 message: &p.message,
                 span: p.span.as_ref().map(|s| Span {
                     start: s.start,

@@ -514,7 +514,10 @@ pub(super) mod fixture {
                     path: "dump.jsonl:4".to_string(),
                     message: "invalid JSON record: expected value, column 1; skipped".to_string(),
                     span: Some(0..0),
-                    source: Some("not json".to_string()),
+                    source: Some(crate::load::ProblemSource {
+                        text: "not json".to_string(),
+                        span: 0..0,
+                    }),
                 },
                 InputProblem {
                     path: "news/bad.md".to_string(),
