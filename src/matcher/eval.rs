@@ -59,6 +59,10 @@ struct RegionEval<'e> {
     /// source ranges, only when a rule asks).
     doc_regions: &'e [Region],
     publisher: Option<&'e Publisher>,
+    /// The document's source, when its lines are the text's lines (plain
+    /// text and Markdown): `repeated` also compares a line with the line
+    /// right before it, which folding joins into one paragraph.
+    lines: Option<&'e str>,
     /// Which regex slots can match (from the RegexSet), computed on first use.
     regex_hits: OnceCell<Vec<bool>>,
     /// For each regex slot: whether one of its gate literals was seen.
@@ -178,12 +182,19 @@ impl Engine {
             wanted[k] = true;
         }
         let publisher = profile.publisher.as_deref();
+        let lines = matches!(
+            doc.kind,
+            crate::load::Kind::Text | crate::load::Kind::Markdown
+        )
+        .then_some(doc.source.as_str());
         let regions: Vec<Option<RegionEval<'_>>> = doc
             .regions
             .iter()
             .zip(&wanted)
             .map(|(r, &wanted)| {
-                wanted.then(|| self.prepare(&r.name, r.fold(&doc.source), &doc.regions, publisher))
+                wanted.then(|| {
+                    self.prepare(&r.name, r.fold(&doc.source), &doc.regions, publisher, lines)
+                })
             })
             .collect();
         // Region names borrow `doc` and captures borrow `self`; both outlive
@@ -243,6 +254,7 @@ impl Engine {
         folded: Folded,
         doc_regions: &'e [Region],
         publisher: Option<&'e Publisher>,
+        lines: Option<&'e str>,
     ) -> RegionEval<'e> {
         let text = folded.text();
         let mut phrase_hits: Vec<Vec<Hit<'e>>> = vec![Vec::new(); self.nodes.len()];
@@ -273,6 +285,7 @@ impl Engine {
             folded,
             doc_regions,
             publisher,
+            lines,
             regex_hits: OnceCell::new(),
             gates_seen,
             contacts: OnceCell::new(),
@@ -472,7 +485,16 @@ impl Engine {
                     .cloned()
                     .collect()
             }
-            Node::Repeated(id) => repeated_lines(text, &self.eval(region, *id)),
+            Node::Repeated(id) => {
+                let inner = self.eval(region, *id);
+                let mut hits = repeated_lines(text, &inner);
+                if let Some(source) = region.lines {
+                    hits.extend(repeated_source_lines(source, &region.folded, &inner));
+                    hits.sort_by_key(|h| (h.range.start, h.range.end));
+                    hits.dedup_by(|a, b| a.range == b.range);
+                }
+                hits
+            }
             Node::Publisher(field) => {
                 let Some(publisher) = region.publisher else {
                     return Vec::new();
@@ -1135,6 +1157,65 @@ fn repeated_lines<'e>(text: &str, hits: &[Hit<'e>]) -> Vec<Hit<'e>> {
         if let Some(this) = repeated {
             out.push(Hit {
                 range: this.clone(),
+                caps: hit.caps.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Hits of a line of the source that repeats the line right before it
+/// (a caption pasted twice with a single line break, which folding joins
+/// into one paragraph), each covering the folded text of the repeated line.
+/// Each line is read a bounded number of times however many hits it holds.
+fn repeated_source_lines<'e>(source: &str, folded: &Folded, hits: &[Hit<'e>]) -> Vec<Hit<'e>> {
+    let text = folded.text();
+    let bytes = source.as_bytes();
+    let mut out = Vec::new();
+    let mut done = 0;
+    for hit in hits {
+        if hit.range.start < done {
+            continue;
+        }
+        let at = folded.to_source(hit.range.start..hit.range.start).start;
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        work::add(line_end - line_start);
+        // The folded stretch of this source line, around the hit.
+        let mut a = hit.range.start;
+        while let Some(c) = text[..a].chars().next_back() {
+            let p = a - c.len_utf8();
+            if folded.to_source(p..a).start < line_start {
+                break;
+            }
+            a = p;
+        }
+        let mut b = hit.range.end.max(a);
+        while let Some(c) = text[b..].chars().next() {
+            let n = b + c.len_utf8();
+            if folded.to_source(b..n).end > line_end {
+                break;
+            }
+            b = n;
+        }
+        done = b.max(hit.range.start + 1);
+        if line_start == 0 {
+            continue;
+        }
+        let before_start = memchr::memrchr(b'\n', &bytes[..line_start - 1]).map_or(0, |i| i + 1);
+        work::add(line_start - before_start);
+        let this = source[line_start..line_end].trim();
+        let before = source[before_start..line_start - 1].trim();
+        // A blank line before is a paragraph break: `repeated_lines` reads those.
+        if this.is_empty() || before.is_empty() || fold_str(this) != fold_str(before) {
+            continue;
+        }
+        let line = &text[a..b];
+        let lead = line.len() - line.trim_start().len();
+        let range = a + lead..a + line.trim_end().len();
+        if !range.is_empty() {
+            out.push(Hit {
+                range,
                 caps: hit.caps.clone(),
             });
         }
