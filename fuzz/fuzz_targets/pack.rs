@@ -42,11 +42,29 @@ const SAMPLES: &[(Kind, &str)] = &[
     ),
 ];
 
+/// The stack of the threads `clearance check` loads packs on (and of the
+/// walker's threads that check articles): the standard library's default.
+const THREAD_STACK: usize = 2 << 20;
+
 fuzz_target!(|data: &[u8]| {
     // A pack file is read as UTF-8; anything else never reaches the parser.
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    // On a thread with the stack the command line gives it, so that input
+    // nested too deep for it fails here as it would for a user.
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new()
+            .stack_size(THREAD_STACK)
+            .spawn_scoped(scope, || load_and_run(text))
+            .expect("a thread starts");
+        if let Err(panic) = thread.join() {
+            std::panic::resume_unwind(panic);
+        }
+    });
+});
+
+fn load_and_run(text: &str) {
     let pack = match Pack::from_yaml("fuzz.yaml", text) {
         Ok(pack) => pack,
         Err(error) => {
@@ -98,4 +116,4 @@ fuzz_target!(|data: &[u8]| {
             assert_findings(&doc, &engine.check_with(&doc, &profile).findings);
         }
     }
-});
+}
