@@ -221,6 +221,61 @@ fn broken_packs_point_into_the_yaml() {
     }
 }
 
+/// A pack of `define:` entries that each refer to the next, `links` long,
+/// with its one rule reading the first.
+fn ref_chain(links: usize, wrap: &str) -> String {
+    let mut yaml = String::from("pack: p\ntitle: t\ndefine:\n");
+    for i in 0..links {
+        let inner = format!("{{ ref: d{} }}", i + 1);
+        let value = if wrap.is_empty() {
+            inner
+        } else {
+            format!("{{ {wrap}: {inner} }}")
+        };
+        yaml.push_str(&format!("  d{i}: {value}\n"));
+    }
+    yaml.push_str(&format!("  d{links}: {{ phrases: [zzz] }}\n"));
+    yaml.push_str(
+        "rules:\n  - id: r\n    severity: error\n    message: m\n    forbid: { ref: d0 }\n",
+    );
+    yaml
+}
+
+#[test]
+fn a_pack_nested_too_deep_through_its_definitions_is_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "x.txt", GOOD);
+    // Thousands of links overflowed the stack of the pack-loading thread.
+    // The rule's matcher is the first level, d0's value the second; so the
+    // first too deep is d63's value (line 67) in a plain chain, and the
+    // `ref:` inside d31's `not` (line 35, column 15) when each link adds two.
+    for (links, wrap, at) in [(3000, "", "p.yaml:67:8]"), (1000, "not", "p.yaml:35:15]")] {
+        write(dir.path(), "p.yaml", ref_chain(links, wrap));
+        let run = clearance(dir.path(), &["check", "--pack", "p.yaml", "x.txt"]);
+        assert_eq!(run.code, 2, "{links} links: {}", run.stderr);
+        assert!(
+            run.stderr.contains("matchers nest more than 64 deep"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(at), "{}", run.stderr);
+        assert!(run.stdout.is_empty());
+    }
+    // At the limit the pack loads and runs.
+    write(dir.path(), "p.yaml", ref_chain(62, ""));
+    let run = clearance(
+        dir.path(),
+        &["check", "--no-default-packs", "--pack", "p.yaml", "x.txt"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    write(dir.path(), "p.yaml", ref_chain(31, "not"));
+    let run = clearance(
+        dir.path(),
+        &["check", "--no-default-packs", "--pack", "p.yaml", "x.txt"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}
+
 #[test]
 fn unknown_pack_name_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();

@@ -201,6 +201,10 @@ fn with(encoding: &'static Encoding, bytes: &[u8], bom: usize) -> Decoded {
         }
         let _ = c;
     }
+    // Half a unit at the end is one U+FFFD standing for one byte, not two.
+    if utf16 && body.len() % 2 == 1 {
+        marks.push((text.len(), bytes.len()));
+    }
     Decoded {
         text,
         encoding,
@@ -230,6 +234,26 @@ mod tests {
         "وفقا للمادة 27 أ من قانون حقوق التأليف والنشر 2007، للتواصل: info@alnas.net\n";
     const HEBREW: &str =
         "לפי סעיף 27א לחוק זכות יוצרים, התשס\"ח-2007. לפניות: copyright@city.co.il\n";
+
+    /// A UTF-16 file with an odd number of bytes ends in half a unit,
+    /// read as a U+FFFD that stands for that one byte (with an unpaired
+    /// surrogate before it, for those three), not two: the end of the text
+    /// is the end of the file.
+    #[test]
+    fn utf16_with_a_stray_last_byte_ends_at_the_end_of_the_file() {
+        let cases: [(&[u8], &str, usize); 2] = [
+            (b"\xFE\xFF\x00a\x00", "a\u{FFFD}", 4),
+            (b"\xFF\xFEa\x00\x00\xd8\x41", "a\u{FFFD}", 4),
+        ];
+        for (bytes, expected, last) in cases {
+            let decoded = decode(bytes, None, None);
+            let text = &decoded.text;
+            assert!(decoded.replaced);
+            assert_eq!(text, expected);
+            assert_eq!(decoded.origin.original(text, 1), last);
+            assert_eq!(decoded.origin.original(text, text.len()), bytes.len());
+        }
+    }
 
     fn encode(enc: &'static Encoding, text: &str) -> Vec<u8> {
         let (bytes, used, errors) = enc.encode(text);

@@ -25,6 +25,11 @@ const MAX_REGEXES: usize = 512;
 /// seconds and more than a gigabyte to load before the combined RegexSet
 /// failed with nothing to point at.
 const PACK_REGEX_BUDGET: usize = 16 << 20;
+
+/// How deep matchers may nest, counting each level a `ref:` adds. The YAML
+/// parser caps nesting within one value; `define:` chains are capped here,
+/// so neither compiling nor checking runs out of stack.
+const MAX_MATCHER_DEPTH: usize = 64;
 /// Placeholders every message may use.
 const BUILTIN_PLACEHOLDERS: &[&str] = &[
     "match",
@@ -101,6 +106,7 @@ pub(super) fn compile(origin: &str, text: &str, defer: bool) -> Result<Pack> {
         nodes: Vec::new(),
         defined: HashMap::new(),
         in_progress: Vec::new(),
+        depth: 0,
         regexes: 0,
         regex_bytes: std::cell::Cell::new(0),
         defer,
@@ -181,6 +187,8 @@ struct Compiler<'a> {
     defined: HashMap<String, NodeId>,
     /// `define:` names being compiled (to report cycles).
     in_progress: Vec<String>,
+    /// How many matchers enclose the one being compiled.
+    depth: usize,
     regexes: usize,
     /// Compiled size of the pack's regexes so far (see `PACK_REGEX_BUDGET`).
     regex_bytes: std::cell::Cell<usize>,
@@ -525,6 +533,21 @@ impl Compiler<'_> {
 
     /// A matcher with its modifiers (`in`, `position`) applied.
     fn matcher(&mut self, spanned: &Spanned<RawMatcher>) -> Result<NodeId> {
+        if self.depth >= MAX_MATCHER_DEPTH {
+            return Err(self.errors.with_help(
+                span_of(spanned),
+                format!("matchers nest more than {MAX_MATCHER_DEPTH} deep"),
+                "too deep",
+                "shorten the chain of `ref:`s (a `ref:` counts as a level)",
+            ));
+        }
+        self.depth += 1;
+        let id = self.nested_matcher(spanned);
+        self.depth -= 1;
+        id
+    }
+
+    fn nested_matcher(&mut self, spanned: &Spanned<RawMatcher>) -> Result<NodeId> {
         let m = &spanned.value;
         let mut id = self.matcher_kind(spanned)?;
         if let Some(position) = m.position {
