@@ -107,7 +107,7 @@ impl Profile {
         if self.off_packs.is_empty() && self.severity.is_empty() {
             return Some(rule.severity);
         }
-        let pack = rule.id.split('/').next().unwrap_or_default();
+        let pack = rule.pack();
         if self.off_packs.contains(pack) {
             return None;
         }
