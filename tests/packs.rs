@@ -809,3 +809,48 @@ fn shortcuts_change_no_finding_at_region_and_window_edges() {
     assert_eq!(fast, exhaustive);
     assert_eq!(fast.len(), 1, "{fast:?}");
 }
+
+#[test]
+fn read_also_labels_in_their_common_spellings_and_in_a_row() {
+    let engine = builtin_engine();
+    let of = |kind: Kind, text: &str| -> Vec<String> {
+        findings(&engine, kind, text, &Profile::default())
+            .into_iter()
+            .filter(|(rule, _)| rule == "residue/read-also")
+            .map(|(_, text)| text)
+            .collect()
+    };
+    // Spellings: «اقرأ/ي», trailing dots instead of a colon, a hamza under
+    // the alef, tanween on «أيضاً».
+    assert_eq!(
+        of(
+            Kind::Text,
+            "قال الوزير إن الخطة جاهزة.\n\nاقرأ/ي أيضا: الحكومة تقر الموازنة\n"
+        ),
+        ["اقرأ/ي أيضا:"]
+    );
+    assert_eq!(
+        of(Kind::Text, "قال الوزير إن الخطة جاهزة.\n\nاقرأ أيضا.. الحكومة تقر الموازنة\n"),
+        ["اقرأ أيضا.."]
+    );
+    assert_eq!(
+        of(Kind::Text, "قال الوزير إن الخطة جاهزة.\n\nإقرأ أيضاً\n\nالحكومة تقر الموازنة\n"),
+        // The tanween after the match is not part of it.
+        ["إقرأ أيضا"]
+    );
+    // Two labels in consecutive paragraphs: each is reported.
+    let html = "<html><body><article><p>قال الوزير إن الخطة جاهزة.</p>\
+                <div>اقرأ أيضا</div>\
+                <div>اقرأ أيضا: البرلمان يناقش القانون</div>\
+                <div>Read more</div>\
+                <div>Read more: Port reopens</div></article></body></html>";
+    assert_eq!(
+        of(Kind::Html, html),
+        ["اقرأ أيضا", "اقرأ أيضا:", "Read more", "Read more:"]
+    );
+    // Reading in the middle of a sentence is not a label.
+    assert_eq!(
+        of(Kind::Text, "وقال إنه سيقرأ أيضا.. التقرير كاملا.\n"),
+        Vec::<String>::new()
+    );
+}
