@@ -458,7 +458,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
     let collected = Mutex::new(Outcome::default());
     let progress = progress::Progress::start(options.progress);
     let add = |loaded: Result<load::Document, load::InputProblem>, path: &Path| {
-        let (report, problems, baselined, counted, dropped) = match loaded {
+        let (report, problems, notes, baselined, counted, dropped) = match loaded {
             Ok(doc) => {
                 let mut profile = match &options.config {
                     Some(config) => config.profile(path, &options.base_off),
@@ -496,9 +496,9 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                     line_base: doc.line_base,
                     findings,
                 });
-                (report, doc.problems, baselined, true, dropped)
+                (report, doc.problems, doc.notes, baselined, true, dropped)
             }
-            Err(problem) => (None, vec![problem], 0, false, Vec::new()),
+            Err(problem) => (None, vec![problem], Vec::new(), 0, false, Vec::new()),
         };
         progress.tick();
         let mut all = collected.lock().unwrap_or_else(|e| e.into_inner());
@@ -506,6 +506,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
         all.files += usize::from(counted);
         all.reports.extend(report);
         all.problems.extend(problems);
+        all.notes.extend(notes);
         all.dropped.extend(dropped);
     };
     let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
@@ -567,15 +568,15 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
             .then_with(|| a.path.cmp(&b.path))
             .then_with(|| a.rule.cmp(&b.rule))
     });
-    outcome.problems.sort_by(|a, b| {
+    let by_place = |a: &load::InputProblem, b: &load::InputProblem| {
+        let span = |p: &load::InputProblem| p.span.as_ref().map(|s| (s.start, s.end));
         natural_path_order(&a.path, &b.path)
             .then_with(|| a.path.cmp(&b.path))
             .then_with(|| a.message.cmp(&b.message))
-            .then_with(|| {
-                let span = |p: &load::InputProblem| p.span.as_ref().map(|s| (s.start, s.end));
-                span(a).cmp(&span(b))
-            })
-    });
+            .then_with(|| span(a).cmp(&span(b)))
+    };
+    outcome.problems.sort_by(by_place);
+    outcome.notes.sort_by(by_place);
     outcome
 }
 

@@ -660,18 +660,20 @@ fn problem_spans_are_file_bytes_in_a_legacy_encoding() {
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
     let report = json(&run);
-    let spans: Vec<(String, usize, usize)> = report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["path"].as_str().unwrap().to_string(),
-                p["span"]["start"].as_u64().unwrap() as usize,
-                p["span"]["end"].as_u64().unwrap() as usize,
-            )
-        })
-        .collect();
+    let spans = |list: &str| -> Vec<(String, usize, usize)> {
+        report[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["path"].as_str().unwrap().to_string(),
+                    p["span"]["start"].as_u64().unwrap() as usize,
+                    p["span"]["end"].as_u64().unwrap() as usize,
+                )
+            })
+            .collect()
+    };
     // Offsets in the files as they are on disk: one byte per Arabic letter.
     let at = |bytes: &[u8], needle: &[u8]| {
         bytes
@@ -684,12 +686,16 @@ fn problem_spans_are_file_bytes_in_a_legacy_encoding() {
     let quote_at = at(&md, b"\"");
     let seven = jsonl.rfind('7').unwrap();
     assert_eq!(
-        spans,
+        spans("problems"),
         [
-            ("a.html".to_string(), ld_at, ld_at + ld.len()),
             ("b.md".to_string(), quote_at, quote_at),
             ("c.jsonl:2".to_string(), seven, seven + 1),
         ]
+    );
+    // The page's unreadable metadata is a note, placed the same way.
+    assert_eq!(
+        spans("notes"),
+        [("a.html".to_string(), ld_at, ld_at + ld.len())]
     );
     assert_eq!(ld_at, 99);
     assert_eq!(quote_at, 32);

@@ -264,3 +264,87 @@ fn summary_counts_per_rule_and_folder() {
         "{out}"
     );
 }
+
+/// A page whose site metadata is not JSON: a note in every format, and the
+/// run's exit code is the findings' alone. A CDATA-wrapped block is read.
+#[test]
+fn unreadable_json_ld_is_a_note_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = r#"{"@type": "WebSite", "name": }"#;
+    let page = format!(
+        "<html><head>\
+         <script type=\"application/ld+json\">//<![CDATA[\n{{\"@type\":\"NewsArticle\",\"author\":\"Dana Levi\"}}\n//]]></script>\
+         <script type=\"application/ld+json\">{bad}</script>\
+         </head><body><article><p>The council met on Monday.</p></article></body></html>\n"
+    );
+    std::fs::write(dir.path().join("page.html"), &page).unwrap();
+    let record = serde_json::json!({"html": page, "url": "https://news.example/a"});
+    let line = record.to_string();
+    std::fs::write(dir.path().join("dump.jsonl"), format!("{line}\n")).unwrap();
+    let at = page.find(bad).unwrap();
+    // In the dump the block is JSON-escaped: the span covers its escaped text.
+    let escaped = serde_json::to_string(bad).unwrap();
+    let escaped = &escaped[1..escaped.len() - 1];
+    let in_line = line.find(escaped).unwrap();
+    let run = |format: &str| {
+        clearance(
+            dir.path(),
+            &[
+                "check",
+                "--no-config",
+                "--format",
+                format,
+                "page.html",
+                "dump.jsonl",
+            ],
+            &[],
+        )
+    };
+
+    let (code, out) = run("json");
+    assert_eq!(code, 0, "{out}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["problems"], serde_json::json!([]));
+    let message = "JSON-LD block not read (expected value at line 1 column 30); \
+                   the rest of the page was checked";
+    assert_eq!(
+        doc["notes"],
+        serde_json::json!([
+            {"path": "dump.jsonl:1", "message": message,
+             "span": {"start": in_line, "end": in_line + escaped.len()}},
+            {"path": "page.html", "message": message,
+             "span": {"start": at, "end": at + bad.len()}},
+        ])
+    );
+    assert_eq!(doc["summary"]["notes"], 2);
+
+    let (code, out) = run("sarif");
+    assert_eq!(code, 0);
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    let levels: Vec<&str> = invocation["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["note", "note"]);
+
+    let (code, out) = run("github");
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        format!(
+            "::notice file=dump.jsonl,line=1,title=clearance::{message}\n\
+             ::notice file=page.html,title=clearance::{message}\n"
+        )
+    );
+
+    let (code, out) = run("summary");
+    assert_eq!(code, 0);
+    assert!(
+        out.ends_with("2 files checked, 0 findings (0 errors, 0 warnings, 0 info), 0 problems, 0 baselined, 2 notes\n"),
+        "{out}"
+    );
+}

@@ -830,11 +830,17 @@ fn read_also_labels_in_their_common_spellings_and_in_a_row() {
         ["اقرأ/ي أيضا:"]
     );
     assert_eq!(
-        of(Kind::Text, "قال الوزير إن الخطة جاهزة.\n\nاقرأ أيضا.. الحكومة تقر الموازنة\n"),
+        of(
+            Kind::Text,
+            "قال الوزير إن الخطة جاهزة.\n\nاقرأ أيضا.. الحكومة تقر الموازنة\n"
+        ),
         ["اقرأ أيضا.."]
     );
     assert_eq!(
-        of(Kind::Text, "قال الوزير إن الخطة جاهزة.\n\nإقرأ أيضاً\n\nالحكومة تقر الموازنة\n"),
+        of(
+            Kind::Text,
+            "قال الوزير إن الخطة جاهزة.\n\nإقرأ أيضاً\n\nالحكومة تقر الموازنة\n"
+        ),
         // The tanween after the match is not part of it.
         ["إقرأ أيضا"]
     );

@@ -63,7 +63,8 @@ use serde_json::value::RawValue;
 use super::{Region, Segment, entities};
 use crate::normalize::Gap;
 
-/// Regions of an HTML document, and problems (message, byte span) worth reporting.
+/// Regions of an HTML document, and notes (message, byte span): parts of
+/// the page that could not be read but do not stop it being checked.
 pub(super) fn regions(source: &str) -> (Vec<Region>, Vec<(String, Range<usize>)>) {
     let mut walk = Walk::new(source);
     let mut lexer = Lexer::new(source);
@@ -1107,7 +1108,7 @@ struct Walk<'a> {
     h1_found: bool,
     title: Vec<Segment>,
     named: Vec<Region>,
-    problems: Vec<(String, Range<usize>)>,
+    notes: Vec<(String, Range<usize>)>,
     /// What the next [`Token::Raw`] is for.
     raw: Option<Raw>,
 }
@@ -1131,7 +1132,7 @@ impl<'a> Walk<'a> {
             h1_found: false,
             title: Vec::new(),
             named: Vec::new(),
-            problems: Vec::new(),
+            notes: Vec::new(),
             raw: None,
         }
     }
@@ -1617,20 +1618,26 @@ impl<'a> Walk<'a> {
         region.segments.extend(segments(pieces, first));
     }
 
-    /// A `<script type="application/ld+json">` block.
+    /// A `<script type="application/ld+json">` block. As browsers and
+    /// search engines read it, an HTML comment or a CDATA section wrapped
+    /// around the JSON (`<!-- … -->`, `//<![CDATA[ … //]]>`) is not part of
+    /// it. A block that still is not JSON is a note: it is the page's
+    /// metadata, not the article.
     fn json_ld(&mut self, range: Range<usize>) {
-        let text = &self.src[range.clone()];
-        let span = match text.trim() {
-            "" => range.clone(),
-            trimmed => {
-                let lead = text.len() - text.trim_start().len();
-                range.start + lead..range.start + lead + trimmed.len()
-            }
+        let inner = json_ld_inner(self.src, range.clone());
+        let text = &self.src[inner.clone()];
+        let span = if inner.is_empty() {
+            range.clone()
+        } else {
+            inner.clone()
         };
         let root: &RawValue = match serde_json::from_str(text) {
             Ok(root) => root,
             Err(e) => {
-                self.problems.push((format!("invalid JSON-LD: {e}"), span));
+                self.notes.push((
+                    format!("JSON-LD block not read ({e}); the rest of the page was checked"),
+                    span,
+                ));
                 return;
             }
         };
@@ -1731,7 +1738,46 @@ impl<'a> Walk<'a> {
             }
         }
         regions.extend(self.named);
-        (regions, self.problems)
+        (regions, self.notes)
+    }
+}
+
+/// The part of a JSON-LD script's text that is JSON: without surrounding
+/// whitespace, and without an HTML comment or CDATA section (with or without
+/// the `//` or `/* */` that hides its markers from a script engine) wrapped
+/// around it.
+fn json_ld_inner(src: &str, range: Range<usize>) -> Range<usize> {
+    let (mut start, mut end) = (range.start, range.end);
+    let trim = |start: &mut usize, end: &mut usize| {
+        let text = &src[*start..*end];
+        *start += text.len() - text.trim_start().len();
+        *end = *start + text.trim().len();
+    };
+    trim(&mut start, &mut end);
+    // Markers may nest (`<!--//<![CDATA[`): strip until nothing changes.
+    loop {
+        let before = (start, end);
+        let text = &src[start..end];
+        for open in ["//<![CDATA[", "/*<![CDATA[*/", "<![CDATA[", "<!--"] {
+            if text.starts_with(open) {
+                start += open.len();
+                break;
+            }
+        }
+        let text = &src[start..end];
+        for close in ["//]]>", "/*]]>*/", "]]>", "//-->", "-->"] {
+            if text.ends_with(close) {
+                end -= close.len();
+                break;
+            }
+        }
+        if end < start {
+            end = start;
+        }
+        trim(&mut start, &mut end);
+        if (start, end) == before {
+            return start..end;
+        }
     }
 }
 
@@ -2386,9 +2432,46 @@ mod tests {
         assert_eq!(&src[credit.src.clone()], r#""Photo:\u0020AP""#);
         assert_eq!(problems.len(), 1, "{problems:?}");
         let (message, span) = &problems[0];
-        assert!(message.starts_with("invalid JSON-LD: "), "{message}");
+        assert!(message.starts_with("JSON-LD block not read ("), "{message}");
+        assert!(
+            message.ends_with("); the rest of the page was checked"),
+            "{message}"
+        );
         assert_eq!(&src[span.clone()], bad);
         assert!(region(&regions, "body").unwrap().segments.is_empty());
+    }
+
+    #[test]
+    fn json_ld_inside_a_comment_or_cdata_section_is_read() {
+        let json = r#"{"@type":"NewsArticle","author":"Dana Levi"}"#;
+        for wrapped in [
+            format!("//<![CDATA[\n{json}\n//]]>"),
+            format!("/*<![CDATA[*/ {json} /*]]>*/"),
+            format!("<![CDATA[{json}]]>"),
+            format!("<!--\n{json}\n-->"),
+            format!("<!--//--><![CDATA[//><!--\n{json}\n//--><!]]>"),
+            format!("\n  <!-- //<![CDATA[\n{json}\n//]]> -->  \n"),
+        ] {
+            let src = format!(r#"<script type="application/ld+json">{wrapped}</script>"#);
+            let (regions, notes) = regions(&src);
+            if wrapped.contains("<!]]>") {
+                // A wrapping this reader does not undo: a note, not a failure.
+                assert_eq!(notes.len(), 1, "{wrapped}: {notes:?}");
+                continue;
+            }
+            assert!(notes.is_empty(), "{wrapped}: {notes:?}");
+            let author = region(&regions, "jsonld.author").unwrap_or_else(|| panic!("{wrapped}"));
+            assert_eq!(parts(&src, author), ["Dana Levi"], "{wrapped}");
+        }
+        // Markers alone, or a comment with nothing in it: a note over the
+        // script's text, not a panic or an empty span.
+        for odd in ["<!---->", "<![CDATA[]]>", "//<![CDATA[", "-->", "\n \n"] {
+            let src = format!(r#"<script type="application/ld+json">{odd}</script>"#);
+            let (_, notes) = regions(&src);
+            assert_eq!(notes.len(), 1, "{odd}: {notes:?}");
+            let start = src.find(odd).unwrap();
+            assert_eq!(notes[0].1, start..start + odd.len(), "{odd}");
+        }
     }
 
     #[test]

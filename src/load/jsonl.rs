@@ -209,13 +209,14 @@ fn record(
         }
     };
     let mut regions: Vec<Region> = Vec::new();
+    let mut notes = Vec::new();
     if let Some(js) = field(&fields.text)? {
         for region in text::regions(&js.text) {
             regions.push(js.remap(&region));
         }
     }
     if let Some(js) = field(&fields.html)? {
-        let (html_regions, problems) = super::html::regions(&js.text);
+        let (html_regions, found) = super::html::regions(&js.text);
         let has_text = !regions.is_empty();
         for region in html_regions {
             if has_text && matches!(region.name.as_str(), "body" | "footer" | "title") {
@@ -223,9 +224,9 @@ fn record(
             }
             regions.push(js.remap(&region));
         }
-        if let Some((message, span)) = problems.into_iter().next() {
+        for (message, span) in found {
             let raw = js.raw_range(&span);
-            return Err(problem(display, number, message, Some((line, start, raw))));
+            notes.push(problem(display, number, message, Some((line, start, raw))));
         }
     }
     for (name, region) in [
@@ -255,6 +256,7 @@ fn record(
         source: line.to_string(),
         regions,
         problems: Vec::new(),
+        notes,
         origin: Origin::Linear(vec![(0, start)]),
         encoding: "UTF-8",
         line_base: number - 1,

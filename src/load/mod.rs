@@ -34,6 +34,9 @@ pub struct Document {
     pub regions: Vec<Region>,
     /// Problems with the input that did not stop the check (e.g. broken front matter).
     pub problems: Vec<InputProblem>,
+    /// Parts of the input that were not read, which do not fail the check
+    /// (an HTML page's JSON-LD block that is not JSON).
+    pub notes: Vec<InputProblem>,
     /// Maps offsets of `source` to offsets of the file on disk.
     pub origin: decode::Origin,
     /// The encoding the file was read in (WHATWG name).
@@ -341,8 +344,8 @@ pub fn from_bytes(display: &str, kind: Kind, bytes: &[u8]) -> Document {
     let decoded = decode::decode(bytes, declared.as_deref(), None);
     let mut doc = from_source(display, kind, decoded.text);
     doc.origin = decoded.origin;
-    // Problems point at bytes of the file, as findings do.
-    for problem in &mut doc.problems {
+    // Problems and notes point at bytes of the file, as findings do.
+    for problem in doc.problems.iter_mut().chain(&mut doc.notes) {
         if let Some(span) = &mut problem.span {
             *span = doc.origin.range(&doc.source, span);
         }
@@ -364,30 +367,40 @@ pub fn from_bytes(display: &str, kind: Kind, bytes: &[u8]) -> Document {
 
 /// Splits text already in memory into a document.
 pub fn from_source(display: &str, kind: Kind, source: String) -> Document {
-    let (regions, problems) = match kind {
-        Kind::Text => (text::regions(&source), Vec::new()),
-        Kind::Markdown => markdown::regions(&source),
-        Kind::Html => html::regions(&source),
+    let (regions, problems, notes) = match kind {
+        Kind::Text => (text::regions(&source), Vec::new(), Vec::new()),
+        Kind::Markdown => {
+            let (regions, problems) = markdown::regions(&source);
+            (regions, problems, Vec::new())
+        }
+        Kind::Html => {
+            let (regions, notes) = html::regions(&source);
+            (regions, Vec::new(), notes)
+        }
         // Records are split by `jsonl::read`; a whole dump as one text is the fallback.
-        Kind::Jsonl => (text::regions(&source), Vec::new()),
+        Kind::Jsonl => (text::regions(&source), Vec::new(), Vec::new()),
     };
-    let problems = problems
-        .into_iter()
-        .map(|(message, span)| InputProblem {
-            path: display.to_string(),
-            message,
-            span: Some(span.clone()),
-            source: Some(ProblemSource {
-                text: source.clone(),
-                span,
-            }),
-        })
-        .collect();
+    let placed = |found: Vec<(String, Range<usize>)>| -> Vec<InputProblem> {
+        found
+            .into_iter()
+            .map(|(message, span)| InputProblem {
+                path: display.to_string(),
+                message,
+                span: Some(span.clone()),
+                source: Some(ProblemSource {
+                    text: source.clone(),
+                    span,
+                }),
+            })
+            .collect()
+    };
+    let (problems, notes) = (placed(problems), placed(notes));
     Document {
         path: display.to_string(),
         source,
         regions,
         problems,
+        notes,
         origin: decode::Origin::Same,
         encoding: "UTF-8",
         line_base: 0,

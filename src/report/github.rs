@@ -76,7 +76,8 @@ pub(super) fn write(
             )?;
         }
     }
-    for p in &outcome.problems {
+    let problems = outcome.problems.iter().map(|p| (p, "error"));
+    for (p, command) in problems.chain(outcome.notes.iter().map(|p| (p, "notice"))) {
         let (path, line) = split_record(&p.path);
         let mut props = String::new();
         if !path.is_empty() {
@@ -87,7 +88,7 @@ pub(super) fn write(
         }
         writeln!(
             out,
-            "::error {props}title=clearance::{}",
+            "::{command} {props}title=clearance::{}",
             message(&p.message)
         )?;
     }
@@ -147,6 +148,13 @@ fn summary_markdown(outcome: &Outcome) -> String {
             md,
             "\n{} could not be checked (see the annotations).",
             counted(outcome.problems.len(), "input")
+        );
+    }
+    if !outcome.notes.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n{} (see the annotations).",
+            counted(outcome.notes.len(), "note")
         );
     }
     md

@@ -70,6 +70,8 @@ impl Diagnostic for FindingReport<'_> {
 struct ProblemReport<'a> {
     problem: &'a crate::load::InputProblem,
     source: Option<DisplaySource>,
+    /// A note (advice) rather than a problem (an error).
+    note: bool,
 }
 
 impl fmt::Display for ProblemReport<'_> {
@@ -87,7 +89,19 @@ impl std::error::Error for ProblemReport<'_> {}
 
 impl Diagnostic for ProblemReport<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new("clearance::input"))
+        Some(Box::new(if self.note {
+            "clearance::note"
+        } else {
+            "clearance::input"
+        }))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(if self.note {
+            miette::Severity::Advice
+        } else {
+            miette::Severity::Error
+        })
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -317,19 +331,31 @@ pub(super) fn findings(outcome: &Outcome, style: Style, out: &mut dyn Write) -> 
             plural(outcome.baselined, "finding", "findings")
         ));
     }
+    if !outcome.notes.is_empty() {
+        line.push_str(&format!(
+            "; {} {} (above)",
+            outcome.notes.len(),
+            plural(outcome.notes.len(), "note", "notes")
+        ));
+    }
     writeln!(out, "{line}.")
 }
 
 pub(super) fn problems(outcome: &Outcome, style: Style, err: &mut dyn Write) -> io::Result<()> {
     let handler = handler(style);
     let mut rendered = String::new();
-    for problem in &outcome.problems {
+    let problems = outcome.problems.iter().map(|p| (p, false));
+    for (problem, note) in problems.chain(outcome.notes.iter().map(|p| (p, true))) {
         rendered.clear();
         let source = problem
             .source
             .as_ref()
             .map(|s| DisplaySource::new(&escape::text(&problem.path), &s.text));
-        let diag = ProblemReport { problem, source };
+        let diag = ProblemReport {
+            problem,
+            source,
+            note,
+        };
         handler
             .render_report(&mut rendered, &diag)
             .map_err(|e| io::Error::other(e.to_string()))?;

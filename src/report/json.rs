@@ -12,6 +12,10 @@ struct Document<'a> {
     version: u32,
     findings: Vec<Finding<'a>>,
     problems: Vec<Problem<'a>>,
+    /// Only when there are some: parts of the input not read, which do not
+    /// fail the run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<Problem<'a>>,
     /// Only when some findings were not reported.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     dropped: Vec<Dropped<'a>>,
@@ -55,6 +59,20 @@ struct Problem<'a> {
     span: Option<Span>,
 }
 
+impl<'a> Problem<'a> {
+    fn of(p: &'a crate::load::InputProblem) -> Problem<'a> {
+        Problem {
+            path: &p.path,
+            path_bytes: crate::load::path_bytes(&p.path),
+            message: &p.message,
+            span: p.span.as_ref().map(|s| Span {
+                start: s.start,
+                end: s.end,
+            }),
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Summary {
     files: usize,
@@ -66,6 +84,9 @@ struct Summary {
     /// Findings not reported (over the limit per rule and document).
     #[serde(skip_serializing_if = "is_zero")]
     dropped: usize,
+    /// Notes (see `notes`), when there are some.
+    #[serde(skip_serializing_if = "is_zero")]
+    notes: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -92,19 +113,8 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 message: &f.message,
             })
             .collect(),
-        problems: outcome
-            .problems
-            .iter()
-            .map(|p| Problem {
-                path: &p.path,
-                path_bytes: crate::load::path_bytes(&p.path),
-                message: &p.message,
-                span: p.span.as_ref().map(|s| Span {
-                    start: s.start,
-                    end: s.end,
-                }),
-            })
-            .collect(),
+        problems: outcome.problems.iter().map(Problem::of).collect(),
+        notes: outcome.notes.iter().map(Problem::of).collect(),
         dropped: outcome
             .dropped
             .iter()
@@ -121,6 +131,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             warnings: outcome.count(Severity::Warning),
             baselined: outcome.baselined,
             dropped: outcome.dropped_total(),
+            notes: outcome.notes.len(),
         },
     };
     super::escape::write_json(&mut *out, &doc, false)?;

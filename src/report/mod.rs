@@ -35,6 +35,9 @@ pub struct Outcome {
     pub reports: Vec<FileReport>,
     /// Input that could not be checked, fully or in part.
     pub problems: Vec<InputProblem>,
+    /// Things worth knowing that do not fail the run: parts of a page that
+    /// were not read (its metadata), or a document checked only in part.
+    pub notes: Vec<InputProblem>,
     /// Findings hidden because the baseline knows them.
     pub baselined: usize,
     /// Findings counted but not reported, beyond

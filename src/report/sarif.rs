@@ -328,13 +328,13 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
             });
         }
     }
-    let notifications = outcome
-        .problems
-        .iter()
-        .map(|p| {
+    let problems = outcome.problems.iter().map(|p| (p, "error"));
+    let notifications = problems
+        .chain(outcome.notes.iter().map(|p| (p, "note")))
+        .map(|(p, level)| {
             let (path, line) = split_record(&p.path);
             Notification {
-                level: "error",
+                level,
                 message: Text { text: &p.message },
                 locations: (!path.is_empty())
                     .then(|| Location {
@@ -526,6 +526,7 @@ pub(super) mod fixture {
                     source: None,
                 },
             ],
+            notes: Vec::new(),
             baselined: 0,
             dropped: Vec::new(),
         }

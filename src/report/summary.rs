@@ -114,6 +114,9 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             crate::matcher::MAX_FINDINGS_PER_RULE
         )?;
     }
+    if !outcome.notes.is_empty() {
+        write!(out, ", {} notes", outcome.notes.len())?;
+    }
     writeln!(out)
 }
 
