@@ -61,8 +61,15 @@ pub fn assert_document(doc: &Document, file_len: usize) {
         let folded = region.fold(&doc.source);
         assert_fold_maps(&folded, &doc.source, &region.name);
     }
-    for problem in &doc.problems {
+    for problem in doc.problems.iter().chain(&doc.notes) {
         assert_problem(problem);
+        if let Some(span) = &problem.span {
+            assert!(
+                span.start <= span.end && span.end <= file_len,
+                "{}: span {span:?} past the file's {file_len} bytes",
+                problem.message
+            );
+        }
     }
     let mut boundaries: Vec<usize> = doc.source.char_indices().map(|(i, _)| i).collect();
     boundaries.push(doc.source.len());
@@ -83,12 +90,10 @@ pub fn assert_document(doc: &Document, file_len: usize) {
 
 pub fn assert_problem(problem: &clearance::load::InputProblem) {
     assert!(!problem.message.is_empty(), "a problem without a message");
-    if let Some(span) = &problem.span {
-        let source = problem
-            .source
-            .as_deref()
-            .expect("a problem with a span carries its text");
-        assert_span(source, span, &problem.message);
+    // The span is in file bytes; the text it is shown in carries its own.
+    if let Some(source) = &problem.source {
+        assert!(problem.span.is_some(), "a problem's text without a span");
+        assert_span(&source.text, &source.span, &problem.message);
     }
 }
 
