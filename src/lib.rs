@@ -459,7 +459,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
     let progress = progress::Progress::start(options.progress);
     let add = |loaded: Result<load::Document, load::InputProblem>, path: &Path| {
         let (report, problems, notes, baselined, counted, dropped) = match loaded {
-            Ok(doc) => {
+            Ok(mut doc) => {
                 let mut profile = match &options.config {
                     Some(config) => config.profile(path, &options.base_off),
                     None => matcher::Profile {
@@ -470,6 +470,8 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                 profile.required.extend(options.required.iter().cloned());
                 let checked = engine.check_with(&doc, &profile);
                 let mut findings = checked.findings;
+                let mut notes = std::mem::take(&mut doc.notes);
+                notes.extend(checked.notes);
                 let dropped = checked
                     .dropped
                     .into_iter()
@@ -496,7 +498,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                     line_base: doc.line_base,
                     findings,
                 });
-                (report, doc.problems, doc.notes, baselined, true, dropped)
+                (report, doc.problems, notes, baselined, true, dropped)
             }
             Err(problem) => (None, vec![problem], Vec::new(), 0, false, Vec::new()),
         };

@@ -2,7 +2,8 @@
 //! every finding's span lies in the file, on character boundaries, with a
 //! line and column that agree with the span, and the engine's shortcuts
 //! (regex gates, contact windows, a footer not read again inside its body)
-//! never change a finding.
+//! never change a finding, and the cap on hits per node only ever cuts an
+//! answer short where the engine says it did.
 
 use clearance::load::{Kind, from_source};
 use clearance::{Engine, Pack};
@@ -17,6 +18,19 @@ static EXHAUSTIVE: LazyLock<Engine> = LazyLock::new(|| {
     Engine::new(Pack::all_builtin().expect("built-in packs load"))
         .expect("engine builds")
         .without_shortcuts()
+});
+
+/// Engines that keep very few hits per node, so that short articles reach
+/// the cap that long ones reach with the default.
+static CAPPED: LazyLock<Vec<Engine>> = LazyLock::new(|| {
+    [1, 2, 5]
+        .into_iter()
+        .map(|cap| {
+            Engine::new(Pack::all_builtin().expect("built-in packs load"))
+                .expect("engine builds")
+                .with_hit_cap(cap)
+        })
+        .collect()
 });
 
 /// Fragments that exercise the matchers, the fold and the contact finder.
@@ -119,6 +133,74 @@ fn same_with_and_without_shortcuts(text: &str, kind: Kind) -> Result<(), TestCas
     Ok(())
 }
 
+/// What a capped engine reports next to the full answer: for a rule it says
+/// it stopped at `p`, some of its findings, but every one that starts
+/// before `p`; for every other rule, exactly the same findings. Spans only:
+/// an `at_most` message counts what was seen.
+fn cap_only_cuts_where_it_says(doc: &clearance::load::Document) -> Result<(), TestCaseError> {
+    use std::collections::BTreeSet;
+    let spans = |findings: &[clearance::Finding], rule: &str| -> BTreeSet<(usize, usize)> {
+        findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| (f.span.start, f.span.end))
+            .collect()
+    };
+    let full = ENGINE.check(doc);
+    prop_assert!(full.stopped.is_empty() && full.notes.is_empty());
+    for engine in CAPPED.iter() {
+        let capped = engine.check(doc);
+        let rules: BTreeSet<&str> = full
+            .findings
+            .iter()
+            .chain(&capped.findings)
+            .map(|f| f.rule.as_str())
+            .collect();
+        for rule in rules {
+            let (got, want) = (spans(&capped.findings, rule), spans(&full.findings, rule));
+            match capped.stopped.get(rule) {
+                None => prop_assert_eq!(&got, &want, "{}", rule),
+                Some(&at) => {
+                    prop_assert!(got.is_subset(&want), "{rule}: {got:?} not in {want:?}");
+                    let before: BTreeSet<_> = want.iter().copied().filter(|s| s.0 < at).collect();
+                    prop_assert!(
+                        before.is_subset(&got),
+                        "{rule} stopped at {at}: {got:?} lacks some of {before:?}"
+                    );
+                }
+            }
+        }
+        prop_assert_eq!(capped.notes.is_empty(), capped.stopped.is_empty());
+    }
+    Ok(())
+}
+
+/// On the bundled example and the fixtures, which have few matches per
+/// node, the cap at its default changes nothing, and tiny caps cut answers
+/// short only where they say.
+#[test]
+fn a_hit_cap_cuts_answers_short_only_where_it_says_on_real_articles() {
+    let mut checked = 0;
+    for root in ["examples", "tests/fixtures"] {
+        for entry in walkdir::WalkDir::new(root) {
+            let entry = entry.expect("walk");
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = entry.path();
+            let display = path.display().to_string();
+            let Ok(doc) = clearance::load::load_file(path, &display, u64::MAX) else {
+                continue;
+            };
+            if let Err(e) = cap_only_cuts_where_it_says(&doc) {
+                panic!("{display}: {e}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "only {checked} files read");
+}
+
 /// Every article of the bundled example and every test fixture gives the
 /// same findings with and without the shortcuts.
 #[test]
@@ -152,6 +234,12 @@ proptest! {
     #[test]
     fn shortcuts_change_no_finding(text in article(), md in prop::bool::ANY) {
         same_with_and_without_shortcuts(&text, if md { Kind::Markdown } else { Kind::Text })?;
+    }
+
+    #[test]
+    fn a_hit_cap_cuts_answers_short_only_where_it_says(text in article(), md in prop::bool::ANY) {
+        let kind = if md { Kind::Markdown } else { Kind::Text };
+        cap_only_cuts_where_it_says(&from_source("gen", kind, text))?;
     }
 
     #[test]

@@ -9,7 +9,8 @@ use common::{clearance, json, write};
 const CREDIT: &str = "Photo: N/A, (Getty Images) CC BY-SA 3.5 ; ";
 
 #[test]
-fn a_long_line_reports_the_first_hundred_findings_per_rule_and_counts_the_rest() {
+fn a_long_line_reports_the_first_hundred_findings_per_rule_counts_the_rest_and_says_where_it_stopped()
+ {
     let dir = tempfile::tempdir().unwrap();
     // 4.2 MB on one line: 100,000 agency credits and licences.
     write(
@@ -58,15 +59,39 @@ fn a_long_line_reports_the_first_hundred_findings_per_rule_and_counts_the_rest()
     assert_eq!(of("cc/licence-unknown"), first_hundred(28, 35));
     assert_eq!(of("il-27a/notice-missing"), vec![(2, 4_200_000, 4_200_007)]);
     assert_eq!(findings.len(), 201);
+    // Each pattern is followed for its first 20,000 matches (memory stays
+    // bounded whatever the length): findings are counted that far, and a
+    // note says where each rule stopped. 20,000 credits of 42 bytes end at
+    // byte 8 + 840,000.
     assert_eq!(
         doc["dropped"],
         serde_json::json!([
-            {"path": "wall.txt", "rule": "attribution/credit-incomplete", "count": 99_900},
-            {"path": "wall.txt", "rule": "cc/licence-unknown", "count": 99_900},
+            {"path": "wall.txt", "rule": "attribution/credit-incomplete", "count": 19_900},
+            {"path": "wall.txt", "rule": "cc/licence-unknown", "count": 19_900},
+        ])
+    );
+    assert_eq!(
+        doc["notes"],
+        serde_json::json!([
+            {
+                "path": "wall.txt",
+                "message": "more than 20000 matches of one pattern in `body`, `footer`: \
+                    attribution/credit-incomplete was checked only as far as line 2, column \
+                    840013; what comes after is not known",
+                "span": {"start": 840_020, "end": 840_020},
+            },
+            {
+                "path": "wall.txt",
+                "message": "more than 20000 matches of one pattern in `body`, `footer`: \
+                    cc/licence-unknown was checked only as far as line 2, column 840027; what \
+                    comes after is not known",
+                "span": {"start": 840_034, "end": 840_034},
+            },
         ])
     );
     assert_eq!(doc["summary"]["findings"], 201);
-    assert_eq!(doc["summary"]["dropped"], 199_800);
+    assert_eq!(doc["summary"]["dropped"], 39_800);
+    assert_eq!(doc["summary"]["notes"], 2);
 
     let human = clearance(
         dir.path(),
@@ -76,8 +101,8 @@ fn a_long_line_reports_the_first_hundred_findings_per_rule_and_counts_the_rest()
     assert_eq!(
         human.stdout.lines().last(),
         Some(
-            "201 findings (101 errors, 100 warnings, 0 info) in 1 of 1 file; 199800 more \
-             findings not shown (at most 100 per rule in one document)."
+            "201 findings (101 errors, 100 warnings, 0 info) in 1 of 1 file; 39800 more \
+             findings not shown (at most 100 per rule in one document); 2 notes (above)."
         )
     );
     let summary = clearance(
@@ -95,7 +120,7 @@ fn a_long_line_reports_the_first_hundred_findings_per_rule_and_counts_the_rest()
     assert!(
         summary.stdout.ends_with(
             "1 files checked, 201 findings (101 errors, 100 warnings, 0 info), 0 problems, \
-             0 baselined, 199800 more not shown (at most 100 per rule in one document)\n"
+             0 baselined, 39800 more not shown (at most 100 per rule in one document), 2 notes\n"
         ),
         "{}",
         summary.stdout

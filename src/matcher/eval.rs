@@ -41,7 +41,41 @@ impl Hit<'_> {
     }
 }
 
-type Hits<'e> = Rc<[Hit<'e>]>;
+/// One node's hits in one region.
+///
+/// A list holds at most [`Engine::hit_cap`] hits (so that a document's
+/// memory does not grow with how often a pattern repeats in it): past that,
+/// it holds exactly the hits that start before `exact_until` and none after.
+/// `exact_until` is `usize::MAX` when the list is complete. Every node keeps
+/// to this: what it says before the point is right, and after it nothing is
+/// said.
+#[derive(Clone, Debug)]
+struct Hits<'e> {
+    list: Rc<[Hit<'e>]>,
+    exact_until: usize,
+}
+
+impl<'e> std::ops::Deref for Hits<'e> {
+    type Target = [Hit<'e>];
+    fn deref(&self) -> &[Hit<'e>] {
+        &self.list
+    }
+}
+
+impl Hits<'_> {
+    fn complete(&self) -> bool {
+        self.exact_until == usize::MAX
+    }
+
+    /// Whether every hit within `within` characters after `end` is known:
+    /// what a query about a hit ending at `end` reads.
+    fn known_after(&self, text: &str, end: usize, within: usize) -> bool {
+        self.complete() || ahead_chars(text, end, within) < self.exact_until
+    }
+}
+
+/// Where a region's lists stop being complete, for the note that says so.
+type Cut = usize;
 
 /// Findings of one document.
 #[derive(Debug, Default)]
@@ -50,6 +84,14 @@ pub struct Checked {
     /// Per rule id, findings beyond [`MAX_FINDINGS_PER_RULE`] that were
     /// counted but not reported.
     pub dropped: BTreeMap<String, usize>,
+    /// Where some rules stopped being checked because a pattern matched more
+    /// than [`MAX_HITS_PER_NODE`] times in a region: one note per region,
+    /// placed like an input problem (file bytes).
+    pub notes: Vec<crate::load::InputProblem>,
+    /// The same per rule: the earliest place (byte offset of the document's
+    /// text) where the rule's answer stopped being known. Its findings
+    /// before that place are all there; after it, some may be missing.
+    pub stopped: BTreeMap<String, usize>,
 }
 
 struct RegionEval<'e> {
@@ -67,21 +109,44 @@ struct RegionEval<'e> {
     regex_hits: OnceCell<Vec<bool>>,
     /// For each regex slot: whether one of its gate literals was seen.
     gates_seen: Vec<bool>,
-    contacts: OnceCell<Vec<Contact>>,
+    /// The contacts found, by start, and where that list stops being complete.
+    contacts: OnceCell<(Vec<Contact>, usize)>,
     /// Each node's hits, computed at most once (phrase nodes' by the
     /// automaton pass).
     cache: Vec<OnceCell<Hits<'e>>>,
     /// No hits: most nodes in most regions, shared rather than allocated.
-    none: Hits<'e>,
+    none: Rc<[Hit<'e>]>,
+    /// The most hits one node keeps ([`Engine::hit_cap`]).
+    cap: usize,
+    /// Per rule: the earliest point where its answer stopped being known
+    /// (filled in by `apply`).
+    cut: std::cell::RefCell<BTreeMap<&'e str, Cut>>,
 }
 
 impl<'e> RegionEval<'e> {
-    fn shared(&self, hits: Vec<Hit<'e>>) -> Hits<'e> {
-        if hits.is_empty() {
+    /// A node's hits as it keeps them: at most `cap` (the first by start),
+    /// none from `exact_until` on.
+    fn shared(&self, mut hits: Vec<Hit<'e>>, mut exact_until: usize) -> Hits<'e> {
+        if hits.len() > self.cap {
+            hits.sort_by_key(|h| (h.range.start, h.range.end));
+            exact_until = exact_until.min(hits[self.cap].range.start);
+        }
+        if exact_until != usize::MAX {
+            hits.retain(|h| h.range.start < exact_until);
+        }
+        let list = if hits.is_empty() {
             self.none.clone()
         } else {
             hits.into()
-        }
+        };
+        Hits { list, exact_until }
+    }
+
+    /// Records that `rule`'s answer in this region is known only before `at`.
+    fn stopped(&self, rule: &'e str, at: Cut) {
+        let mut cut = self.cut.borrow_mut();
+        let first = cut.entry(rule).or_insert(at);
+        *first = (*first).min(at);
     }
 }
 
@@ -204,14 +269,26 @@ impl Engine {
         for (&(_, rule, severity), read) in active.iter().zip(&reads) {
             let scoped: Vec<&RegionEval<'_>> =
                 read.iter().filter_map(|&k| regions[k].as_ref()).collect();
-            if let Some(when) = rule.when
-                && scoped.iter().all(|r| self.eval(r, when).is_empty())
-            {
+            // A condition that is not met, or not known to be (a list cut
+            // short found nothing before its cut), leaves the rule out: when
+            // unknown, the rule is not checked anywhere.
+            let unmet = |node: NodeId| {
+                if scoped.iter().any(|r| !self.eval(r, node).is_empty()) {
+                    return false;
+                }
+                if scoped.iter().any(|r| !self.eval(r, node).complete()) {
+                    for r in &scoped {
+                        r.stopped(&rule.id, 0);
+                    }
+                }
+                true
+            };
+            if rule.when.is_some_and(unmet) {
                 continue;
             }
             if let Some(trigger) = rule.required_when
                 && !profile.required.contains(rule.pack())
-                && scoped.iter().all(|r| self.eval(r, trigger).is_empty())
+                && unmet(trigger)
             {
                 continue;
             }
@@ -236,15 +313,62 @@ impl Engine {
         let mut keep = keep.into_iter();
         out.retain(|_| keep.next().unwrap_or(true));
         out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
-        if !out.is_empty() {
+        // One note per place (in the source) and set of rules that stopped
+        // there, naming the regions they stopped in.
+        let mut by_place: BTreeMap<usize, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
+        let mut stopped: BTreeMap<String, usize> = BTreeMap::new();
+        for region in regions.iter().flatten() {
+            for (rule, at) in region.cut.take() {
+                let at = region.folded.to_source(at..at).start;
+                let first = stopped.entry(rule.to_string()).or_insert(at);
+                *first = (*first).min(at);
+                let names = by_place.entry(at).or_default().entry(rule).or_default();
+                if !names.contains(&region.name) {
+                    names.push(region.name);
+                }
+            }
+        }
+        let mut cuts: Vec<(usize, Vec<&str>, Vec<&str>)> = Vec::new();
+        for (at, rules) in by_place {
+            let mut grouped: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
+            for (rule, names) in rules {
+                match grouped.iter_mut().find(|(n, _)| *n == names) {
+                    Some((_, rules)) => rules.push(rule),
+                    None => grouped.push((names, vec![rule])),
+                }
+            }
+            cuts.extend(grouped.into_iter().map(|(names, rules)| (at, names, rules)));
+        }
+        let mut notes = Vec::new();
+        if !out.is_empty() || !cuts.is_empty() {
             let lines = LineIndex::new(&doc.source);
             for f in &mut out {
                 f.locate(&doc.source, &lines, &doc.origin, doc.line_base);
+            }
+            for (at, names, rules) in cuts {
+                let (line, column) = lines.line_col(&doc.source, at);
+                let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                notes.push(crate::load::InputProblem {
+                    path: doc.path.clone(),
+                    message: format!(
+                        "more than {} matches of one pattern in {}: {} {} checked only as far \
+                         as line {}, column {column}; what comes after is not known",
+                        self.hit_cap,
+                        names.join(", "),
+                        rules.join(", "),
+                        if rules.len() == 1 { "was" } else { "were" },
+                        line + doc.line_base,
+                    ),
+                    span: Some(doc.origin.range(&doc.source, &(at..at))),
+                    source: None,
+                });
             }
         }
         Checked {
             findings: out,
             dropped,
+            notes,
+            stopped,
         }
     }
 
@@ -258,8 +382,11 @@ impl Engine {
     ) -> RegionEval<'e> {
         let text = folded.text();
         let mut phrase_hits: Vec<Vec<Hit<'e>>> = vec![Vec::new(); self.nodes.len()];
+        // Per phrase node: where its list stops, once it holds `hit_cap` hits.
+        let mut phrase_cut: Vec<usize> = vec![usize::MAX; self.nodes.len()];
         let mut gates_seen = vec![false; self.gated.len()];
         if let Some(ac) = &self.automaton {
+            let longest = ac.max_pattern_len();
             for m in ac.find_overlapping_iter(text) {
                 let p = m.pattern().as_usize();
                 for &slot in &self.pattern_gates[p] {
@@ -271,6 +398,15 @@ impl Engine {
                     continue;
                 }
                 for &owner in &self.pattern_owners[p] {
+                    if phrase_cut[owner] != usize::MAX {
+                        continue;
+                    }
+                    if phrase_hits[owner].len() == self.hit_cap {
+                        // Matches come by end: every match that starts
+                        // `longest` bytes before this one ends has been seen.
+                        phrase_cut[owner] = m.end().saturating_sub(longest);
+                        continue;
+                    }
                     phrase_hits[owner].push(Hit {
                         range: m.start()..m.end(),
                         caps: Vec::new(),
@@ -278,7 +414,7 @@ impl Engine {
                 }
             }
         }
-        let none: Hits<'e> = Rc::new([]);
+        let none: Rc<[Hit<'e>]> = Rc::new([]);
         let cache = (0..self.nodes.len()).map(|_| OnceCell::new()).collect();
         let region = RegionEval {
             name,
@@ -291,10 +427,14 @@ impl Engine {
             contacts: OnceCell::new(),
             cache,
             none,
+            cap: self.hit_cap,
+            cut: std::cell::RefCell::new(BTreeMap::new()),
         };
-        for (node, hits) in phrase_hits.into_iter().enumerate() {
+        for (node, mut hits) in phrase_hits.into_iter().enumerate() {
             if matches!(self.nodes[node], Node::Phrases(_)) {
-                let _ = region.cache[node].set(region.shared(hits));
+                // By start, as `repeated` reads them.
+                hits.sort_by_key(|h| (h.range.start, h.range.end));
+                let _ = region.cache[node].set(region.shared(hits, phrase_cut[node]));
             }
         }
         region
@@ -306,11 +446,17 @@ impl Engine {
 
     /// Contacts in a region: all of them, or (when rules only look for
     /// contacts near some anchor) those in windows around the anchors' hits.
-    fn find_contacts<'e>(&'e self, region: &RegionEval<'e>) -> Vec<Contact> {
+    ///
+    /// By start, with the point the list is complete up to: the anchors'
+    /// own, when their lists were cut short.
+    fn find_contacts<'e>(&'e self, region: &RegionEval<'e>) -> (Vec<Contact>, usize) {
         let text = region.folded.text();
         let Some(anchors) = self.contact_anchors.as_ref().filter(|_| self.shortcuts) else {
-            return contact::find_contacts(text);
+            let mut all = contact::find_contacts(text);
+            all.sort_by_key(|c| (c.range.start, c.range.end));
+            return (all, usize::MAX);
         };
+        let mut exact_until = usize::MAX;
         // A contact is near an anchor when the characters between them are
         // at most `within`. Each window reaches that far from an anchor hit,
         // then a margin further (so that a contact of several words, such as
@@ -322,7 +468,9 @@ impl Engine {
         let bytes = text.as_bytes();
         let mut windows: Vec<Range<usize>> = Vec::new();
         for &(anchor, within) in anchors {
-            for hit in self.eval(region, anchor).iter() {
+            let hits = self.eval(region, anchor);
+            exact_until = exact_until.min(hits.exact_until);
+            for hit in hits.iter() {
                 let start = back_chars(text, hit.range.start, within).saturating_sub(MARGIN);
                 let end = (ahead_chars(text, hit.range.end, within) + MARGIN).min(text.len());
                 let start = bytes[..start]
@@ -346,30 +494,39 @@ impl Engine {
         }
         let mut out = Vec::new();
         for w in merged {
-            for mut c in contact::find_contacts(&text[w.clone()]) {
+            let mut found = contact::find_contacts(&text[w.clone()]);
+            found.sort_by_key(|c| (c.range.start, c.range.end));
+            for mut c in found {
                 c.range = w.start + c.range.start..w.start + c.range.end;
                 out.push(c);
             }
         }
-        out
+        (out, exact_until)
     }
 
     fn eval<'e>(&'e self, region: &RegionEval<'e>, node: NodeId) -> Hits<'e> {
         region.cache[node]
-            .get_or_init(|| region.shared(self.compute(region, node)))
+            .get_or_init(|| {
+                let (hits, exact_until) = self.compute(region, node);
+                region.shared(hits, exact_until)
+            })
             .clone()
     }
 
-    fn compute<'e>(&'e self, region: &RegionEval<'e>, node: NodeId) -> Vec<Hit<'e>> {
+    /// A node's hits, and the point they are complete up to (`usize::MAX`:
+    /// all of them); [`RegionEval::shared`] then keeps at most the cap.
+    fn compute<'e>(&'e self, region: &RegionEval<'e>, node: NodeId) -> (Vec<Hit<'e>>, usize) {
+        const ALL: usize = usize::MAX;
         let text = region.folded.text();
+        let cap = region.cap;
         match &self.nodes[node] {
             // Filled in by `prepare`.
-            Node::Phrases(_) => Vec::new(),
+            Node::Phrases(_) => (Vec::new(), ALL),
             Node::Regex { re, .. } => {
                 let slot =
                     self.regex_slot[node].unwrap_or_else(|| unreachable!("every regex has a slot"));
                 if self.shortcuts && self.gated[slot] && !region.gates_seen[slot] {
-                    return Vec::new();
+                    return (Vec::new(), ALL);
                 }
                 if let Some(set) = &self.regex_set {
                     let possible = region.regex_hits.get_or_init(|| {
@@ -380,65 +537,83 @@ impl Engine {
                         hits
                     });
                     if !possible[slot] {
-                        return Vec::new();
+                        return (Vec::new(), ALL);
                     }
                 }
-                regex_hits(re.get(), text)
+                regex_hits(re.get(), text, cap)
             }
-            Node::Contact { kinds, broken } => region
-                .contacts
-                .get_or_init(|| self.find_contacts(region))
-                .iter()
-                .filter(|c| match c.kind {
-                    contact::ContactKind::Email => kinds.email,
-                    contact::ContactKind::Url => kinds.url,
-                    contact::ContactKind::Phone => kinds.phone,
-                })
-                .filter(|c| broken.is_none_or(|b| b == c.problem.is_some()))
-                .map(|c| {
-                    let mut caps = vec![("kind", Cap::Text(c.kind.as_str()))];
-                    if let Some(problem) = c.problem {
-                        caps.push(("problem", Cap::Text(problem)));
-                    }
-                    if let Some(domain) = contact_domain(text, &c.range, c.kind) {
-                        caps.push(("domain", Cap::Span(domain)));
-                    }
-                    Hit {
-                        range: c.range.clone(),
-                        caps,
-                    }
-                })
-                .collect(),
-            Node::Any(ids) => {
-                let mut all: Vec<Hit<'e>> = ids
+            Node::Contact { kinds, broken } => {
+                let (contacts, exact_until) =
+                    region.contacts.get_or_init(|| self.find_contacts(region));
+                let hits = contacts
                     .iter()
-                    .flat_map(|&id| self.eval(region, id).to_vec())
+                    .filter(|c| match c.kind {
+                        contact::ContactKind::Email => kinds.email,
+                        contact::ContactKind::Url => kinds.url,
+                        contact::ContactKind::Phone => kinds.phone,
+                    })
+                    .filter(|c| broken.is_none_or(|b| b == c.problem.is_some()))
+                    // By start: one past the cap tells where the list stops.
+                    .take(cap.saturating_add(1))
+                    .map(|c| {
+                        let mut caps = vec![("kind", Cap::Text(c.kind.as_str()))];
+                        if let Some(problem) = c.problem {
+                            caps.push(("problem", Cap::Text(problem)));
+                        }
+                        if let Some(domain) = contact_domain(text, &c.range, c.kind) {
+                            caps.push(("domain", Cap::Span(domain)));
+                        }
+                        Hit {
+                            range: c.range.clone(),
+                            caps,
+                        }
+                    })
                     .collect();
+                (hits, *exact_until)
+            }
+            Node::Any(ids) => {
+                let mut exact_until = ALL;
+                let mut all: Vec<Hit<'e>> = Vec::new();
+                for &id in ids {
+                    let hits = self.eval(region, id);
+                    exact_until = exact_until.min(hits.exact_until);
+                    all.extend(hits.iter().cloned());
+                }
                 all.sort_by_key(|h| (h.range.start, h.range.end));
                 all.dedup_by(|a, b| a.range == b.range);
-                all
+                (all, exact_until)
             }
             Node::All(ids) => {
                 let (first, rest) = ids
                     .split_first()
                     .unwrap_or_else(|| unreachable!("`all` is never empty"));
                 // The first one's hits are needed anyway, and when there are
-                // none the others need not be searched at all.
+                // none the others need not be searched at all. A list that
+                // is empty only before its cut leaves the answer unknown.
                 let hits = self.eval(region, *first);
-                if !hits.is_empty() && rest.iter().all(|&id| !self.eval(region, id).is_empty()) {
-                    hits.to_vec()
-                } else {
-                    Vec::new()
+                if hits.is_empty() {
+                    return (Vec::new(), if hits.complete() { ALL } else { 0 });
                 }
+                for &id in rest {
+                    let other = self.eval(region, id);
+                    if other.is_empty() {
+                        return (Vec::new(), if other.complete() { ALL } else { 0 });
+                    }
+                }
+                (hits.to_vec(), hits.exact_until)
             }
             Node::Not(id) => {
-                if self.eval(region, *id).is_empty() {
-                    vec![Hit {
+                let inner = self.eval(region, *id);
+                if !inner.is_empty() {
+                    (Vec::new(), ALL)
+                } else if inner.complete() {
+                    let whole = Hit {
                         range: 0..0,
                         caps: Vec::new(),
-                    }]
+                    };
+                    (vec![whole], ALL)
                 } else {
-                    Vec::new()
+                    (Vec::new(), 0)
                 }
             }
             Node::Near {
@@ -446,44 +621,56 @@ impl Engine {
                 b,
                 within,
                 side,
-                negate: false,
+                negate,
             } => {
-                let bs = self.eval(region, *b);
-                if bs.is_empty() {
-                    return Vec::new();
+                // With no `b` at all nothing is near one; with no `a`, `b`
+                // need not be searched.
+                let (hits_a, hits_b) = if *negate {
+                    let hits_a = self.eval(region, *a);
+                    if hits_a.is_empty() {
+                        return (Vec::new(), hits_a.exact_until);
+                    }
+                    (hits_a, self.eval(region, *b))
+                } else {
+                    let hits_b = self.eval(region, *b);
+                    if hits_b.is_empty() && hits_b.complete() {
+                        return (Vec::new(), ALL);
+                    }
+                    (self.eval(region, *a), hits_b)
+                };
+                // An `a` hit is answered only when every `b` hit in its reach
+                // is known; the list stops at the first one that is not.
+                let mut exact_until = hits_a.exact_until;
+                if !hits_b.complete() {
+                    for ha in hits_a.iter() {
+                        if ha.range.start < exact_until
+                            && !hits_b.known_after(text, ha.range.end, *within)
+                        {
+                            exact_until = ha.range.start;
+                        }
+                    }
                 }
-                let bs = Nearby::new(&bs);
-                self.eval(region, *a)
+                let bs = Nearby::new(&hits_b);
+                let found = hits_a
                     .iter()
+                    .filter(|ha| ha.range.start < exact_until)
                     .filter_map(|ha| {
-                        let hb = bs.nearest(text, &ha.range, *within, *side)?;
-                        let mut caps = ha.caps.clone();
-                        caps.extend(hb.caps.iter().cloned());
-                        Some(Hit {
-                            range: ha.range.clone(),
-                            caps,
-                        })
+                        let hb = bs.nearest(text, &ha.range, *within, *side);
+                        match (hb, negate) {
+                            (Some(hb), false) => {
+                                let mut caps = ha.caps.clone();
+                                caps.extend(hb.caps.iter().cloned());
+                                Some(Hit {
+                                    range: ha.range.clone(),
+                                    caps,
+                                })
+                            }
+                            (None, true) => Some(ha.clone()),
+                            _ => None,
+                        }
                     })
-                    .collect()
-            }
-            Node::Near {
-                a,
-                b,
-                within,
-                side,
-                negate: true,
-            } => {
-                // `a` first: with no hits of its own, `b` need not be searched.
-                let hits = self.eval(region, *a);
-                if hits.is_empty() {
-                    return Vec::new();
-                }
-                let bs = self.eval(region, *b);
-                let bs = Nearby::new(&bs);
-                hits.iter()
-                    .filter(|ha| bs.nearest(text, &ha.range, *within, *side).is_none())
-                    .cloned()
-                    .collect()
+                    .collect();
+                (found, exact_until)
             }
             Node::Repeated(id) => {
                 let inner = self.eval(region, *id);
@@ -493,11 +680,28 @@ impl Engine {
                     hits.sort_by_key(|h| (h.range.start, h.range.end));
                     hits.dedup_by(|a, b| a.range == b.range);
                 }
-                hits
+                // Whether a line repeats is known once one hit on it is: the
+                // list stops at the end of the line the inner list stops on
+                // when a known hit lies on it, else at that line's start.
+                let exact_until = if inner.complete() {
+                    ALL
+                } else {
+                    let mut cut = inner.exact_until.min(text.len());
+                    while !text.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    let last = inner.iter().map(|h| h.range.start).max();
+                    let mut until = line_cut(text, cut, last);
+                    if let Some(source) = region.lines {
+                        until = until.min(source_line_cut(source, &region.folded, cut, last));
+                    }
+                    until
+                };
+                (hits, exact_until)
             }
             Node::Publisher(field) => {
                 let Some(publisher) = region.publisher else {
-                    return Vec::new();
+                    return (Vec::new(), ALL);
                 };
                 let values: Vec<&str> = match field {
                     Field::Name => publisher.name.iter().map(String::as_str).collect(),
@@ -505,30 +709,39 @@ impl Engine {
                     Field::Domains => publisher.domains.iter().map(String::as_str).collect(),
                 };
                 let mut hits = Vec::new();
+                let mut exact_until = ALL;
                 for value in values {
                     let needle = fold_str(value);
                     if needle.is_empty() {
                         continue;
                     }
                     let bounds = edges(&needle);
+                    let mut kept = 0;
                     for start in memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()) {
                         let end = start + needle.len();
-                        if on_edges(text, start, end, bounds) {
-                            hits.push(Hit {
-                                range: start..end,
-                                caps: Vec::new(),
-                            });
+                        if !on_edges(text, start, end, bounds) {
+                            continue;
                         }
+                        if kept == cap {
+                            exact_until = exact_until.min(start);
+                            break;
+                        }
+                        kept += 1;
+                        hits.push(Hit {
+                            range: start..end,
+                            caps: Vec::new(),
+                        });
                     }
                 }
                 hits.sort_by_key(|h| (h.range.start, h.range.end));
-                hits
+                (hits, exact_until)
             }
             Node::In { scopes, node } => {
                 if scopes.iter().any(|s| s.admits(region.name)) {
-                    self.eval(region, *node).to_vec()
+                    let hits = self.eval(region, *node);
+                    (hits.to_vec(), hits.exact_until)
                 } else {
-                    Vec::new()
+                    (Vec::new(), ALL)
                 }
             }
             Node::At { position, node } => {
@@ -537,24 +750,36 @@ impl Engine {
                     Position::Start => {
                         let lead = text.len() - text.trim_start().len();
                         let first_end = text[lead..].find('\n').map_or(text.len(), |i| lead + i);
-                        hits.iter()
+                        let found = hits
+                            .iter()
                             .filter(|h| h.range.start < first_end)
                             .cloned()
-                            .collect()
+                            .collect();
+                        // Only the first line counts: known when the list is
+                        // known that far.
+                        let exact_until = if hits.exact_until >= first_end {
+                            ALL
+                        } else {
+                            hits.exact_until
+                        };
+                        (found, exact_until)
                     }
-                    Position::Footer => hits
-                        .iter()
-                        .filter(|h| {
-                            let src = region.folded.to_source(h.range.clone());
-                            region
-                                .doc_regions
-                                .iter()
-                                .filter(|r| r.name == "footer")
-                                .flat_map(|r| &r.segments)
-                                .any(|f| f.src.start <= src.start && src.end <= f.src.end)
-                        })
-                        .cloned()
-                        .collect(),
+                    Position::Footer => {
+                        let found = hits
+                            .iter()
+                            .filter(|h| {
+                                let src = region.folded.to_source(h.range.clone());
+                                region
+                                    .doc_regions
+                                    .iter()
+                                    .filter(|r| r.name == "footer")
+                                    .flat_map(|r| &r.segments)
+                                    .any(|f| f.src.start <= src.start && src.end <= f.src.end)
+                            })
+                            .cloned()
+                            .collect();
+                        (found, hits.exact_until)
+                    }
                 }
             }
         }
@@ -582,7 +807,19 @@ impl Engine {
                 node,
                 per: Per::Document,
             } => {
-                if regions.iter().all(|r| self.eval(r, *node).is_empty()) {
+                let lists: Vec<Hits<'e>> = regions.iter().map(|r| self.eval(r, *node)).collect();
+                // Missing only when no list cut short could still hold it.
+                let unknown: Vec<(&RegionEval<'e>, Cut)> = regions
+                    .iter()
+                    .zip(&lists)
+                    .filter(|(_, h)| !h.complete())
+                    .map(|(r, h)| (*r, h.exact_until))
+                    .collect();
+                if lists.iter().all(|h| h.is_empty()) && !unknown.is_empty() {
+                    for (region, at) in unknown {
+                        region.stopped(&rule.id, at);
+                    }
+                } else if lists.iter().all(|h| h.is_empty()) {
                     // Point at the end of the last region read: where a footer notice belongs.
                     let end = regions
                         .iter()
@@ -601,7 +838,13 @@ impl Engine {
             } => {
                 for region in regions {
                     let text = region.folded.text();
-                    if text.trim().is_empty() || !self.eval(region, *node).is_empty() {
+                    let hits = self.eval(region, *node);
+                    if text.trim().is_empty() || !hits.is_empty() {
+                        continue;
+                    }
+                    if !hits.complete() {
+                        // The finding would cover the whole region.
+                        region.stopped(&rule.id, 0);
                         continue;
                     }
                     let lead = text.len() - text.trim_start().len();
@@ -626,7 +869,12 @@ impl Engine {
             } => {
                 let mut flagged: Vec<Flagged<'_, 'e>> = Vec::new();
                 for region in regions {
-                    for hit in self.eval(region, *node).iter() {
+                    let hits = self.eval(region, *node);
+                    // Counted and reported up to the cut.
+                    if !hits.complete() {
+                        region.stopped(&rule.id, hits.exact_until);
+                    }
+                    for hit in hits.iter() {
                         let failed = checks
                             .iter()
                             .find_map(|c| failing(c, hit, region, publisher));
@@ -686,14 +934,32 @@ impl Engine {
                     // The anchor first: with no anchor, nothing is required.
                     let anchors = self.eval(region, *anchor);
                     if anchors.is_empty() {
+                        if !anchors.complete() {
+                            region.stopped(&rule.id, anchors.exact_until);
+                        }
                         continue;
                     }
                     let needed = self.eval(region, *require);
+                    // An anchor is answered only when all that is required
+                    // within its reach is known.
+                    let mut exact_until = anchors.exact_until;
+                    if !needed.complete() {
+                        for hit in anchors.iter() {
+                            if hit.range.start < exact_until
+                                && !needed.known_after(text, hit.range.end, *within)
+                            {
+                                exact_until = hit.range.start;
+                            }
+                        }
+                    }
+                    if exact_until != usize::MAX {
+                        region.stopped(&rule.id, exact_until);
+                    }
                     let needed = Nearby::new(&needed);
                     // Anchors close after a reported one belong to the same
                     // notice: one finding for it.
                     let mut last_end: Option<usize> = None;
-                    for hit in anchors.iter() {
+                    for hit in anchors.iter().filter(|h| h.range.start < exact_until) {
                         if needed
                             .nearest(text, &hit.range, *within, Side::Either)
                             .is_some()
@@ -829,24 +1095,37 @@ fn on_edges(text: &str, start: usize, end: usize, edges: super::Edges) -> bool {
     is_clitic_prefix(&before[word_start..], script)
 }
 
-fn regex_hits<'e>(re: &'e regex::Regex, text: &str) -> Vec<Hit<'e>> {
+/// A regex's first `cap` matches, and where the list stops (the start of the
+/// next match; `usize::MAX` when there is none).
+fn regex_hits<'e>(re: &'e regex::Regex, text: &str, cap: usize) -> (Vec<Hit<'e>>, usize) {
+    let mut exact_until = usize::MAX;
+    let mut matches = Vec::new();
+    for m in re.find_iter(text) {
+        if matches.len() == cap {
+            exact_until = m.start();
+            break;
+        }
+        matches.push(m);
+    }
     let named: Vec<(usize, &'e str)> = re
         .capture_names()
         .enumerate()
         .filter_map(|(i, n)| n.map(|n| (i, n)))
         .collect();
     if named.is_empty() {
-        return re
-            .find_iter(text)
+        let hits = matches
+            .into_iter()
             .map(|m| Hit {
                 range: m.range(),
                 caps: Vec::new(),
             })
             .collect();
+        return (hits, exact_until);
     }
     // Find matches with the fast engines first; resolve captures only inside
     // each match (a capture search over a whole article is many times slower).
-    re.find_iter(text)
+    let hits = matches
+        .into_iter()
         .map(|m| {
             let (base, caps) = match re.captures(&text[m.range()]) {
                 Some(c) if c.get(0).is_some_and(|c0| c0.len() == m.len()) => (m.start(), c),
@@ -872,7 +1151,8 @@ fn regex_hits<'e>(re: &'e regex::Regex, text: &str) -> Vec<Hit<'e>> {
                     .collect(),
             }
         })
-        .collect()
+        .collect();
+    (hits, exact_until)
 }
 
 /// Whether `text` has at most `n` characters (reads at most `n + 1` of them).
@@ -1221,6 +1501,51 @@ fn repeated_source_lines<'e>(source: &str, folded: &Folded, hits: &[Hit<'e>]) ->
         }
     }
     out
+}
+
+/// Where a `repeated` list over folded lines stops, when the inner list
+/// stops at `cut` and its last known hit starts at `last`: see
+/// [`Node::Repeated`] in `compute`.
+fn line_cut(text: &str, cut: usize, last: Option<usize>) -> usize {
+    let bytes = text.as_bytes();
+    let start = memchr::memrchr(b'\n', &bytes[..cut]).map_or(0, |i| i + 1);
+    if last.is_none_or(|l| l < start) {
+        return start;
+    }
+    memchr::memchr(b'\n', &bytes[cut..]).map_or(usize::MAX, |i| cut + i + 1)
+}
+
+/// The same as [`line_cut`] for lines of the source (`folded` is a region
+/// of `source`): the folded stretch of the source line holding `cut`, its
+/// end when a known hit lies on it, else its start.
+fn source_line_cut(source: &str, folded: &Folded, cut: usize, last: Option<usize>) -> usize {
+    let text = folded.text();
+    let bytes = source.as_bytes();
+    let at = folded.to_source(cut..cut).start;
+    let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+    let known = last.is_some_and(|l| folded.to_source(l..l).start >= line_start);
+    if known {
+        let mut b = cut;
+        while let Some(c) = text[b..].chars().next() {
+            let n = b + c.len_utf8();
+            if folded.to_source(b..n).end > line_end {
+                return b;
+            }
+            b = n;
+        }
+        usize::MAX
+    } else {
+        let mut a = cut;
+        while let Some(c) = text[..a].chars().next_back() {
+            let p = a - c.len_utf8();
+            if folded.to_source(p..a).start < line_start {
+                break;
+            }
+            a = p;
+        }
+        a
+    }
 }
 
 /// Fills `{match}`, `{found}`, `{expected}` and capture placeholders with

@@ -20,6 +20,14 @@ use crate::pack::{Node, NodeId, Pack, Per, Position, Rule, RuleKind};
 
 pub use eval::{Checked, MAX_FINDINGS_PER_RULE, Profile, quote as quote_text};
 
+/// The most hits one matcher node keeps in one region of a document. A
+/// pattern that matches more often than this (a page of nothing but
+/// credits) is followed only that far: rules that read it are answered up
+/// to the point where its list stops, and a note says where. This bounds a
+/// document's memory by its size rather than by how often a pattern
+/// repeats in it; ordinary articles have a few dozen hits per node.
+pub const MAX_HITS_PER_NODE: usize = 20_000;
+
 /// Most phrases and gate literals the phrase automaton is built as a DFA for.
 const MAX_DFA_PATTERNS: usize = 5000;
 /// Size allowed for the combined RegexSet of every active pack.
@@ -53,6 +61,8 @@ pub struct Engine {
     /// `false` turns off every shortcut that must not change a result (gates,
     /// contact windows, footer reuse), so tests can compare both ways.
     shortcuts: bool,
+    /// The most hits one node keeps in one region ([`MAX_HITS_PER_NODE`]).
+    hit_cap: usize,
     /// For each automaton pattern: its boundary needs.
     pattern_edges: Vec<Edges>,
     regex_set: Option<RegexSet>,
@@ -251,6 +261,7 @@ impl Engine {
             gated,
             reads_once,
             shortcuts: true,
+            hit_cap: MAX_HITS_PER_NODE,
             pattern_edges,
             regex_set,
             regex_slot,
@@ -264,6 +275,15 @@ impl Engine {
     #[doc(hidden)]
     pub fn without_shortcuts(mut self) -> Engine {
         self.shortcuts = false;
+        self
+    }
+
+    /// The same engine keeping at most `cap` hits per node and region
+    /// instead of [`MAX_HITS_PER_NODE`], so that tests can reach the limit
+    /// with small documents.
+    #[doc(hidden)]
+    pub fn with_hit_cap(mut self, cap: usize) -> Engine {
+        self.hit_cap = cap;
         self
     }
 
