@@ -860,3 +860,47 @@ fn read_also_labels_in_their_common_spellings_and_in_a_row() {
         Vec::<String>::new()
     );
 }
+
+/// A match that runs across HTML elements is quoted as a reader sees it:
+/// the text of the elements, never the tags between them, and a character
+/// reference as its character.
+#[test]
+fn messages_and_labels_quote_visible_text_never_markup() {
+    let engine = builtin_engine();
+    let html = "<html><body><article><h1>Budget</h1>\
+                <p>The council approved the budget on Monday.</p>\
+                <div class=\"teaser\"><strong>Read more</strong> <span>:</span> \
+                <a href=\"/b\">Council votes</a></div>\
+                <p>اقرأ أيضا<span class=\"sep\">&#46;&#46;</span> <a href=\"/c\">الحكومة تقر الموازنة</a></p>\
+                </article></body></html>";
+    let doc = from_source("page.html", Kind::Html, html.to_string());
+    // The span still covers the file's bytes, markup and all.
+    let found: Vec<(String, &str, String, String)> = engine
+        .check(&doc)
+        .findings
+        .into_iter()
+        .map(|f| {
+            let raw = &doc.source[f.span.clone()];
+            (f.rule, raw, f.message, f.label)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "residue/read-also".to_string(),
+                "Read more</strong> <span>:",
+                "a \"read also\" link to another story left in the text («Read more :»)"
+                    .to_string(),
+                "«Read more :»".to_string(),
+            ),
+            (
+                "residue/read-also".to_string(),
+                "اقرأ أيضا<span class=\"sep\">&#46;&#46;",
+                "a \"read also\" link to another story left in the text («اقرأ أيضا..»)"
+                    .to_string(),
+                "«اقرأ أيضا..»".to_string(),
+            ),
+        ]
+    );
+}

@@ -96,6 +96,11 @@ pub struct Checked {
 
 struct RegionEval<'e> {
     name: &'e str,
+    /// The region's pieces of the source, for quoting what a reader sees.
+    segments: &'e [crate::load::Segment],
+    /// Whether `segments` are in source order (they are, but for hand-made
+    /// regions): then a span's pieces are found by binary search.
+    segments_in_order: bool,
     folded: Folded,
     /// Every region of the document (`position: footer` reads the footer's
     /// source ranges, only when a rule asks).
@@ -257,9 +262,7 @@ impl Engine {
             .iter()
             .zip(&wanted)
             .map(|(r, &wanted)| {
-                wanted.then(|| {
-                    self.prepare(&r.name, r.fold(&doc.source), &doc.regions, publisher, lines)
-                })
+                wanted.then(|| self.prepare(r, r.fold(&doc.source), &doc.regions, publisher, lines))
             })
             .collect();
         // Region names borrow `doc` and captures borrow `self`; both outlive
@@ -374,7 +377,7 @@ impl Engine {
 
     fn prepare<'e>(
         &'e self,
-        name: &'e str,
+        of: &'e Region,
         folded: Folded,
         doc_regions: &'e [Region],
         publisher: Option<&'e Publisher>,
@@ -417,7 +420,9 @@ impl Engine {
         let none: Rc<[Hit<'e>]> = Rc::new([]);
         let cache = (0..self.nodes.len()).map(|_| OnceCell::new()).collect();
         let region = RegionEval {
-            name,
+            name: &of.name,
+            segments: &of.segments,
+            segments_in_order: of.segments.is_sorted_by_key(|s| s.src.start),
             folded,
             doc_regions,
             publisher,
@@ -858,7 +863,7 @@ impl Engine {
                         Some(region),
                         &vars,
                     );
-                    let label = format!("«{}»: not found here", quote(&doc.source[span.clone()]));
+                    let label = format!("«{}»: not found here", shown(doc, region, &span));
                     report(span, Box::new(move || (message, label)));
                 }
             }
@@ -914,9 +919,9 @@ impl Engine {
                                     ),
                                     (None, Some(n)) => format!(
                                         "«{}»: {count} in this document, at most {n} expected",
-                                        quote(&doc.source[at.clone()])
+                                        shown(doc, region, &at)
                                     ),
-                                    (None, None) => format!("«{}»", quote(&doc.source[at])),
+                                    (None, None) => format!("«{}»", shown(doc, region, &at)),
                                 };
                                 (message, label)
                             }),
@@ -990,7 +995,7 @@ impl Engine {
                                 );
                                 let label = format!(
                                     "«{}»: nothing found within {within} characters",
-                                    quote(&doc.source[at])
+                                    shown(doc, region, &at)
                                 );
                                 (message, label)
                             }),
@@ -1254,7 +1259,7 @@ enum Found {
 impl Found {
     fn text(&self, doc: &Document, region: &RegionEval<'_>) -> String {
         match self {
-            Found::Span(r) => quote(&doc.source[region.folded.to_source(r.clone())]),
+            Found::Span(r) => shown(doc, region, &region.folded.to_source(r.clone())),
             Found::Text(t) => (*t).to_string(),
         }
     }
@@ -1573,7 +1578,10 @@ fn interpolate(
             crate::pack::placeholder::Part::Placeholder(name) => name,
         };
         let value = match name {
-            "match" => span.map(|s| quote(&doc.source[s.clone()])),
+            "match" => span.map(|s| match region {
+                Some(region) => shown(doc, region, s),
+                None => quote(&doc.source[s.clone()]),
+            }),
             "found" => found.map(|(_, text)| text.to_string()),
             "expected" => found.map(|(c, _)| vars.fill(&c.expected)),
             "count" | "publisher.name" | "publisher.contact" | "publisher.domains" => {
@@ -1585,7 +1593,7 @@ fn interpolate(
                 .map(|(_, cap)| match cap {
                     Cap::Text(t) => (*t).to_string(),
                     Cap::Span(r) => match region {
-                        Some(region) => quote(&doc.source[region.folded.to_source(r.clone())]),
+                        Some(region) => shown(doc, region, &region.folded.to_source(r.clone())),
                         None => String::new(),
                     },
                 }),
@@ -1593,6 +1601,47 @@ fn interpolate(
         out.push_str(&value.unwrap_or_default());
     }
     out
+}
+
+/// What a reader sees of `span` (a range of the source) in `region`, made
+/// fit for one line ([`quote`]): the region's own pieces of the source
+/// there, so that a match across an HTML element quotes its text and never
+/// the tags between (`Read more` rather than `Read more</a> </div>`), and a
+/// character reference quotes the character.
+fn shown(doc: &Document, region: &RegionEval<'_>, span: &Range<usize>) -> String {
+    let segments = region.segments;
+    let first = if region.segments_in_order {
+        segments.partition_point(|s| s.src.end <= span.start)
+    } else {
+        0
+    };
+    let mut text = String::new();
+    let mut pieces = 0;
+    for seg in &segments[first..] {
+        if region.segments_in_order && seg.src.start >= span.end {
+            break;
+        }
+        let overlaps = seg.src.start < span.end && span.start < seg.src.end;
+        if !overlaps {
+            continue;
+        }
+        if pieces > 0 && seg.gap != crate::normalize::Gap::None {
+            text.push(' ');
+        }
+        pieces += 1;
+        match &seg.text {
+            Some(decoded) => text.push_str(decoded),
+            None => {
+                let from = seg.src.start.max(span.start);
+                let to = seg.src.end.min(span.end);
+                text.push_str(doc.source.get(from..to).unwrap_or_default());
+            }
+        }
+    }
+    if pieces == 0 {
+        return quote(doc.source.get(span.clone()).unwrap_or_default());
+    }
+    quote(&text)
 }
 
 /// Original text made fit for one line of output: whitespace runs become one
