@@ -904,3 +904,57 @@ fn messages_and_labels_quote_visible_text_never_markup() {
         ]
     );
 }
+
+/// An original page's own furniture is not a leftover: a sidebar with an
+/// app promotion and a newsletter box, a navigation bar, share icons and a
+/// related-stories box (the shapes of news-site templates: `<aside>`
+/// sidebars holding app-download, trending and newsletter widgets, `<nav>`
+/// menus, `class="shares"` icon rows). The same lines pasted into the
+/// article's text are. A wrapper whose class names sharing but holds the
+/// article is not furniture.
+#[test]
+fn a_pages_own_furniture_is_not_a_leftover_but_the_same_text_in_the_article_is() {
+    let engine = builtin_engine();
+    let residue = |html: &str| -> Vec<(String, String)> {
+        findings(&engine, Kind::Html, html, &Profile::default())
+            .into_iter()
+            .filter(|(rule, _)| rule.starts_with("residue/"))
+            .collect()
+    };
+    let furniture = "<nav class=\"navbar\"><a href=\"/\">Home</a> <a href=\"/apps\">phone Icon</a></nav>\
+        <aside class=\"sidebar\"><div>Download the City News app</div>\
+        <p>Join our Telegram channel for breaking news</p>\
+        <div class=\"newsletter-signup\"><p>Subscribe to our newsletter</p></div></aside>\
+        <div class=\"related-stories\"><p>Read more:</p><a href=\"/b\">Port reopens</a></div>\
+        <span class=\"shares\"><p>share Icon</p></span>";
+    let page = format!(
+        "<html><body><article><h1>Budget approved</h1>\
+         <p>The council approved the budget on Monday.</p>{furniture}</article></body></html>"
+    );
+    assert_eq!(residue(&page), []);
+    // The same lines as paragraphs of the article.
+    let pasted = "<html><body><article><h1>Budget approved</h1>\
+        <p>The council approved the budget on Monday.</p>\
+        <p>Join our Telegram channel for breaking news</p>\
+        <p>Read more:</p><p>Port reopens</p>\
+        <p>phone Icon</p></article></body></html>";
+    assert_eq!(
+        residue(pasted),
+        [
+            (
+                "residue/foreign-promo".to_string(),
+                "Join our Telegram channel for breaking news".to_string()
+            ),
+            ("residue/read-also".to_string(), "Read more:".to_string()),
+            ("residue/app-badge".to_string(), "phone Icon".to_string()),
+        ]
+    );
+    // A page wrapper named for its share bar holds the article: not furniture.
+    let wrapped = "<html><body><div class=\"has-share-bar\"><article><h1>Budget</h1>\
+        <p>The council approved the budget.</p><p>Read more:</p><p>Port reopens</p>\
+        </article></div></body></html>";
+    assert_eq!(
+        residue(wrapped),
+        [("residue/read-also".to_string(), "Read more:".to_string())]
+    );
+}

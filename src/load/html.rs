@@ -37,7 +37,10 @@
 //!
 //! Regions: `body`, `title`, `footer`, `caption`, `link.license`,
 //! `meta.<name>`, `jsonld.<field>` and `decoded.cfemail` (addresses hidden
-//! by Cloudflare's e-mail protection; the placeholder text stays in `body`).
+//! by Cloudflare's e-mail protection; the placeholder text stays in `body`),
+//! and [`super::FURNITURE_REGION`]: where the site's own furniture stands
+//! (`<aside>`, `<nav>`, related-story, newsletter and sharing boxes), as
+//! source ranges for `position: content`; its text stays in `body`.
 //! A `mailto:` address joins the flow right after its link's text (so a
 //! broken address is checked like one in the text), unless that text
 //! already shows it. The only problem reported is a JSON-LD block that does
@@ -727,6 +730,26 @@ const CREDIT_CLASSES: &[&[u8]] = &[
     b"attribution",
 ];
 
+/// Class and id words that mark an element as the site's own furniture
+/// around an article: related-story cards, newsletter and sharing boxes,
+/// sidebars. `<aside>` and `<nav>` are furniture whatever their class.
+const FURNITURE_CLASSES: &[&[u8]] = &[
+    b"related",
+    b"newsletter",
+    b"share",
+    b"social",
+    b"sidebar",
+    b"recommend",
+    b"promo",
+    b"subscribe",
+    b"outbrain",
+    b"taboola",
+    b"readmore",
+    b"read-more",
+    b"more-stories",
+    b"breadcrumb",
+];
+
 /// Groups of elements closed by an implied end tag.
 const GROUP_P: usize = 0;
 const GROUP_ITEM: usize = 1;
@@ -780,6 +803,11 @@ struct Open {
     first_item: usize,
     /// Has "footer" in its id or class.
     footerish: bool,
+    /// `<aside>`, `<nav>` or a class or id of [`FURNITURE_CLASSES`].
+    furniture: bool,
+    /// An `<article>`, `<main>` or `<h1>` opened inside it: a page wrapper,
+    /// not furniture.
+    wraps_article: bool,
 }
 
 /// What a `<figure>` holds, as far as its captions are concerned.
@@ -1109,6 +1137,8 @@ struct Walk<'a> {
     title: Vec<Segment>,
     named: Vec<Region>,
     notes: Vec<(String, Range<usize>)>,
+    /// Source ranges of furniture elements' content (first to last piece).
+    furniture: Vec<Range<usize>>,
     /// What the next [`Token::Raw`] is for.
     raw: Option<Raw>,
 }
@@ -1133,6 +1163,7 @@ impl<'a> Walk<'a> {
             title: Vec::new(),
             named: Vec::new(),
             notes: Vec::new(),
+            furniture: Vec::new(),
             raw: None,
         }
     }
@@ -1272,7 +1303,20 @@ impl<'a> Walk<'a> {
             for &id in &self.footers {
                 self.footer_ok[id - 1] = false;
             }
+            for open in self.stack.iter_mut().filter(|o| o.furniture) {
+                open.wraps_article = true;
+            }
         }
+        let furnitureish = |attr: &str| {
+            tag.attr(attr).is_some_and(|r| {
+                let value = &self.src.as_bytes()[r];
+                FURNITURE_CLASSES
+                    .iter()
+                    .any(|word| find_ascii_ci(value, word).is_some())
+            })
+        };
+        let furniture =
+            matches!(name, "aside" | "nav") || furnitureish("class") || furnitureish("id");
         if footerish {
             self.footer_ok.push(true);
             self.footers.push(self.footer_ok.len());
@@ -1313,6 +1357,8 @@ impl<'a> Walk<'a> {
             mailto,
             first_item: self.items.len(),
             footerish,
+            furniture,
+            wraps_article: false,
         });
     }
 
@@ -1335,6 +1381,13 @@ impl<'a> Walk<'a> {
         }
         if open.footerish {
             self.footers.pop();
+        }
+        if open.furniture
+            && !open.wraps_article
+            && let (Some(first), Some(last)) = (self.items.get(open.first_item), self.items.last())
+            && self.items.len() > open.first_item
+        {
+            self.furniture.push(first.src.start..last.src.end);
         }
         if let Some(n) = self.open.get_mut(&open.name) {
             *n = n.saturating_sub(1);
@@ -1738,6 +1791,21 @@ impl<'a> Walk<'a> {
             }
         }
         regions.extend(self.named);
+        if !self.furniture.is_empty() {
+            self.furniture.sort_by_key(|r| r.start);
+            let mut merged: Vec<Range<usize>> = Vec::new();
+            for r in self.furniture.drain(..) {
+                match merged.last_mut() {
+                    Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                    _ => merged.push(r),
+                }
+            }
+            let segments = merged
+                .into_iter()
+                .map(|r| Segment::exact(r, Gap::Paragraph))
+                .collect();
+            regions.push(Region::new(super::FURNITURE_REGION, segments));
+        }
         (regions, self.notes)
     }
 }
@@ -2217,7 +2285,22 @@ mod tests {
                 "jsonld.author",
                 "jsonld.publisher",
                 "jsonld.copyrightHolder",
+                "page.furniture",
             ]
+        );
+        // The furniture map: where the `<nav>`'s and the `<aside>`'s content
+        // stand, from their first piece of text to their last.
+        let nav = src.find("ראשי").unwrap();
+        let nav_end = src.find("חדשות</a></nav>").unwrap() + "חדשות".len();
+        let aside = src.find("כתבות נוספות").unwrap();
+        let furniture = region(&regions, super::super::FURNITURE_REGION).unwrap();
+        assert_eq!(
+            furniture
+                .segments
+                .iter()
+                .map(|s| s.src.clone())
+                .collect::<Vec<_>>(),
+            [nav..nav_end, aside..aside + "כתבות נוספות".len()]
         );
         let notice = "לפי סעיף 27א לחוק זכות יוצרים, התשס\"ח-2007, בעלי זכויות מתבקשים לפנות אלינו: כתבו לנו copyright@news.co.il";
         let cases: &[(&str, &str)] = &[

@@ -23,6 +23,12 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 /// How far into a file to look for a NUL byte (the sign of a binary file).
 const BINARY_SNIFF: usize = 8 << 10;
 
+/// The region of an HTML page that holds where the site's own furniture
+/// stands (`<aside>`, `<nav>`, related-story and newsletter boxes): source
+/// ranges, markup included, for `position: content`. Layout data, not
+/// article text: no scope reads it.
+pub const FURNITURE_REGION: &str = "page.furniture";
+
 /// One article.
 #[derive(Debug)]
 pub struct Document {

@@ -785,6 +785,28 @@ impl Engine {
                             .collect();
                         (found, hits.exact_until)
                     }
+                    Position::Content => {
+                        // Sorted and merged by the loader.
+                        let furniture: Vec<&Range<usize>> = region
+                            .doc_regions
+                            .iter()
+                            .filter(|r| r.name == crate::load::FURNITURE_REGION)
+                            .flat_map(|r| r.segments.iter().map(|s| &s.src))
+                            .collect();
+                        if furniture.is_empty() {
+                            return (hits.to_vec(), hits.exact_until);
+                        }
+                        let found = hits
+                            .iter()
+                            .filter(|h| {
+                                let at = region.folded.to_source(h.range.clone()).start;
+                                let k = furniture.partition_point(|f| f.end <= at);
+                                furniture.get(k).is_none_or(|f| f.start > at)
+                            })
+                            .cloned()
+                            .collect();
+                        (found, hits.exact_until)
+                    }
                 }
             }
         }

@@ -98,7 +98,11 @@ impl Scope {
         match self {
             // Every region of the article: not the front matter's
             // `clearance.ignore` list, which is suppression data.
-            Scope::All => region != crate::suppress::FRONT_MATTER_REGION,
+            // Nor the page's furniture map, which is layout, not text.
+            Scope::All => {
+                region != crate::suppress::FRONT_MATTER_REGION
+                    && region != crate::load::FURNITURE_REGION
+            }
             Scope::Prefix(p) => region
                 .strip_prefix(p.as_str())
                 .is_some_and(|rest| rest.starts_with('.')),

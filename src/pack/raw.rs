@@ -185,6 +185,9 @@ pub enum Position {
     Start,
     /// The document's footer (the last paragraphs of a text, `<footer>` in HTML).
     Footer,
+    /// Outside the page's own furniture (`<aside>`, `<nav>`, related-story,
+    /// newsletter and sharing boxes of an HTML page); everywhere in a text.
+    Content,
 }
 
 /// Where the second matcher of a `near` may stand.
