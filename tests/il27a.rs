@@ -41,6 +41,13 @@ const CASES: &[(&str, &[&str])] = &[
     ("lookalike-amutot.txt", &[NOTICE_MISSING]),
     ("lookalike-generic-takedown.txt", &[NOTICE_MISSING]),
     ("code-block-only.md", &[NOTICE_MISSING]),
+    // Writing about the section is not a notice (shapes of public law-firm
+    // pages: an explainer that lists the conditions in the words a notice
+    // uses, the section's text quoted after "(תיקון מס' 5) תשע"ט-2019", a
+    // discussion of who relies on it): no contact, year or repeat findings.
+    ("lookalike-explainer-conditions.txt", &[NOTICE_MISSING]),
+    ("lookalike-quoted-section.txt", &[NOTICE_MISSING]),
+    ("lookalike-library-discussion.txt", &[NOTICE_MISSING]),
     // Wrong section next to the law name.
     ("section-bare-27.txt", &[SECTION_MALFORMED]),
     ("section-27-paren-alef.txt", &[SECTION_MALFORMED]),

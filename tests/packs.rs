@@ -958,3 +958,40 @@ fn a_pages_own_furniture_is_not_a_leftover_but_the_same_text_in_the_article_is()
         [("residue/read-also".to_string(), "Read more:".to_string())]
     );
 }
+
+/// An aggregator's headline ticker (the shape of Arabic news-aggregator
+/// pages: a run of other stories' headlines, with «…» quotes, colons and
+/// «(لحظة بلحظة) |» teasers, before the article) is no leftover, credit or
+/// notice, as plain text or as links in a page.
+#[test]
+fn a_headline_ticker_before_the_article_is_silent() {
+    let engine = builtin_engine();
+    let heads = [
+        "الحكومة تقر الموازنة العامة للعام المقبل",
+        "«الأرصاد»: أمطار غزيرة على المناطق الساحلية",
+        "البورصة تواصل الصعود في منتصف التعاملات",
+        "مدرب المنتخب: نستعد بقوة للبطولة",
+        "إعلام عبري: الحكومة تسعى لتعديل القانون",
+        "شارك صحافة من وإلى المواطن",
+        "بث مباشر مباراة الأهلي والوصل (لحظة بلحظة) | التشكيل",
+    ];
+    let article = "قالت وزارة المالية إن الموازنة الجديدة تركز على التعليم والصحة.";
+    let text = format!("{}\n\n{article}\n\nالمصدر: الأهرام\n", heads.join("    "));
+    assert_eq!(
+        findings(&engine, Kind::Text, &text, &Profile::default()),
+        []
+    );
+    let links: String = heads
+        .iter()
+        .enumerate()
+        .map(|(i, h)| format!("<a href=\"/n{i}\">{h}</a>    "))
+        .collect();
+    let html = format!(
+        "<html><body><div class=\"ticker\">{links}</div><article><h1>الموازنة</h1>\
+         <p>{article}</p><p>المصدر: الأهرام</p></article></body></html>"
+    );
+    assert_eq!(
+        findings(&engine, Kind::Html, &html, &Profile::default()),
+        []
+    );
+}
