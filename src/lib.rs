@@ -400,10 +400,7 @@ fn write_baseline(path: &Path, outcome: &Outcome) -> Result<(), Error> {
         })
         .collect();
     findings.sort();
-    let baseline = suppress::Baseline {
-        version: 1,
-        findings,
-    };
+    let baseline = suppress::Baseline::new(findings);
     let mut text = serde_json::to_vec_pretty(&baseline).map_err(|e| Error::Usage(e.to_string()))?;
     text.push(b'\n');
     write::atomic(path, &text).map_err(|source| Error::Write {

@@ -17,7 +17,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use crate::finding::{Finding, Severity};
 use crate::load::{Document, Kind};
@@ -168,6 +168,10 @@ pub fn fingerprint(rule: &str, path: &str, matched: &str) -> String {
 pub struct Baseline {
     pub version: u32,
     pub findings: Vec<BaselineEntry>,
+    /// Per path, the indices of its entries in `findings`: built on first
+    /// use, so that each document reads only its own entries.
+    #[serde(skip)]
+    by_path: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -181,13 +185,37 @@ pub struct BaselineEntry {
 }
 
 impl Baseline {
+    /// A baseline (version 1) of these entries.
+    pub fn new(findings: Vec<BaselineEntry>) -> Baseline {
+        Baseline {
+            version: 1,
+            findings,
+            by_path: OnceLock::new(),
+        }
+    }
+
     /// Removes findings the baseline knows (each entry absorbs one finding);
-    /// returns how many were removed.
+    /// returns how many were removed. Reads only the entries of `path`.
     pub fn filter(&self, path: &str, findings: &mut Vec<Finding>) -> usize {
-        let mut known: HashMap<(String, String), usize> = HashMap::new();
-        for e in self.findings.iter().filter(|e| e.path == path) {
+        let by_path = self.by_path.get_or_init(|| {
+            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, e) in self.findings.iter().enumerate() {
+                index.entry(e.path.clone()).or_default().push(i);
+            }
+            index
+        });
+        let Some(entries) = by_path.get(path) else {
+            return 0;
+        };
+        // Rule, then fingerprint: how many findings each can still absorb.
+        let mut known: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+        for &i in entries {
+            crate::work::add(1);
+            let e = &self.findings[i];
             *known
-                .entry((e.rule.clone(), e.fingerprint.clone()))
+                .entry(e.rule.as_str())
+                .or_default()
+                .entry(e.fingerprint.as_str())
                 .or_default() += 1;
         }
         if known.is_empty() {
@@ -196,7 +224,10 @@ impl Baseline {
         let before = findings.len();
         findings.retain(|f| {
             let fp = fingerprint(&f.rule, path, &f.matched);
-            match known.get_mut(&(f.rule.clone(), fp)) {
+            match known
+                .get_mut(f.rule.as_str())
+                .and_then(|by_fp| by_fp.get_mut(fp.as_str()))
+            {
                 Some(n) if *n > 0 => {
                     *n -= 1;
                     false
@@ -212,6 +243,7 @@ impl Baseline {
 mod tests {
     use super::*;
     use crate::load::from_source;
+    use crate::work;
 
     fn finding(rule: &str, span: Range<usize>) -> Finding {
         Finding::new(
@@ -285,20 +317,55 @@ mod tests {
     fn baseline_absorbs_each_known_finding_once() {
         let src = "xx info@a yy info@a";
         let fp = fingerprint("r/x", "p", "info@a");
-        let base = Baseline {
-            version: 1,
-            findings: vec![BaselineEntry {
-                path: "p".into(),
-                rule: "r/x".into(),
-                fingerprint: fp,
-                message: String::new(),
-            }],
-        };
+        let base = Baseline::new(vec![BaselineEntry {
+            path: "p".into(),
+            rule: "r/x".into(),
+            fingerprint: fp,
+            message: String::new(),
+        }]);
         let mut fs = vec![finding("r/x", 3..9), finding("r/x", 13..19)];
         for f in &mut fs {
             f.matched = src[f.span.clone()].to_string();
         }
         assert_eq!(base.filter("p", &mut fs), 1);
         assert_eq!(fs.len(), 1);
+    }
+
+    #[test]
+    fn each_document_reads_only_its_own_baseline_entries() {
+        // 3 entries for each of 5,000 paths.
+        let entries: Vec<BaselineEntry> = (0..15_000)
+            .map(|i| {
+                let path = format!("news/{}.txt", i % 5_000);
+                BaselineEntry {
+                    fingerprint: fingerprint("r/x", &path, &format!("info{i}@a")),
+                    path,
+                    rule: "r/x".into(),
+                    message: String::new(),
+                }
+            })
+            .collect();
+        let base = Baseline::new(entries);
+        work::take();
+        let mut absorbed = 0;
+        for n in 0..5_000 {
+            let path = format!("news/{n}.txt");
+            let mut fs: Vec<Finding> = [n, n + 5_000, n + 10_000, n + 1]
+                .iter()
+                .map(|i| {
+                    let mut f = finding("r/x", 0..1);
+                    f.matched = format!("info{i}@a");
+                    f
+                })
+                .collect();
+            absorbed += base.filter(&path, &mut fs);
+            // The fourth finding belongs to the next path's entries.
+            assert_eq!(fs.len(), 1, "{path}");
+        }
+        assert_eq!(absorbed, 15_000);
+        // Three entries read per document, not all 15,000.
+        assert_eq!(work::take(), 15_000);
+        let mut fs = vec![finding("r/x", 0..1)];
+        assert_eq!(base.filter("elsewhere.txt", &mut fs), 0);
     }
 }
