@@ -321,8 +321,18 @@ fn contact_anchors<'r>(
     let mut whole = false;
     for node in nodes {
         match node {
-            Node::Near { a, b, within, .. } => {
-                if is_contact(*a) {
+            Node::Near {
+                a,
+                b,
+                within,
+                negate,
+                ..
+            } => {
+                // `not_near` keeps the contacts with NO `b` close by: those
+                // lie outside every window around `b`.
+                if is_contact(*a) && *negate {
+                    whole = true;
+                } else if is_contact(*a) {
                     anchors.push((*b, *within));
                 }
                 if is_contact(*b) {
