@@ -94,7 +94,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PACK")]
     pub require: Vec<String>,
 
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core). At most 4 per core: checking
+    /// is CPU-bound, and a few extra workers per core only cover for slow
+    /// disks; never more than there are paths when none is a directory.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
 

@@ -288,7 +288,9 @@ impl Config {
         while let Some(d) = dir {
             for name in FILE_NAMES {
                 let candidate = d.join(name);
-                if candidate.is_file() {
+                // Anything by that name counts, so that a FIFO or a folder
+                // is reported when it is read rather than silently passed over.
+                if candidate.exists() {
                     return Some(candidate);
                 }
             }

@@ -220,6 +220,21 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         args.paths.clone()
     };
     let mut config = resolve_config(args, &roots)?;
+    // Before anything is read or written: a report or baseline must not
+    // land on an article (or where the next check reads it as one).
+    let inputs = Inputs {
+        roots: &roots,
+        baseline: args.baseline.as_deref(),
+        config: config.path.as_deref(),
+    };
+    for (flag, path) in [
+        ("--output", args.output.as_deref()),
+        ("--write-baseline", args.write_baseline.as_deref()),
+    ] {
+        if let Some(path) = path {
+            inputs.refuse_overwrite(flag, path)?;
+        }
+    }
     let active = load_pack_specs(&active_specs(&config, &args.packs))?;
     if active.is_empty() {
         return Err(Error::Usage(
@@ -277,10 +292,19 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
             "{from} names the pack `{unknown}`, which is neither loaded nor built in"
         )));
     }
-    let threads = args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |n| n.get(),
-    );
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = workers(args.jobs.map(|n| n.get()), cores, &roots);
+    if let Some(asked) = args.jobs
+        && asked.get() > threads
+        && asked.get() > cores * JOBS_PER_CORE
+    {
+        writeln!(
+            err,
+            "clearance: --jobs {asked} is more than {JOBS_PER_CORE} per core; using {}",
+            cores * JOBS_PER_CORE
+        )
+        .map_err(io_err)?;
+    }
     let mut jsonl = load::jsonl::Fields::default();
     for spec in config.jsonl.iter().chain(&args.jsonl_field) {
         jsonl
@@ -372,6 +396,97 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         }
     }
     Ok(code)
+}
+
+/// What a check reads, which its outputs must not overwrite.
+struct Inputs<'a> {
+    roots: &'a [PathBuf],
+    baseline: Option<&'a Path>,
+    config: Option<&'a Path>,
+}
+
+impl Inputs<'_> {
+    /// An error when `path` (given to `flag`) is one of the files checked,
+    /// the baseline or config read, or lies in a folder being checked with
+    /// an extension that the check reads.
+    fn refuse_overwrite(&self, flag: &str, path: &Path) -> Result<(), Error> {
+        let Some(target) = resolved(path) else {
+            return Ok(());
+        };
+        let shown = |p: &Path| report::escape::text(&load::display_path(p)).into_owned();
+        let refuse = |why: String| {
+            Err(Error::Usage(format!(
+                "{flag} {}: {why}; nothing was written (choose a path outside what is checked)",
+                shown(path)
+            )))
+        };
+        for (what, input) in [
+            ("the baseline", self.baseline),
+            ("the configuration", self.config),
+        ] {
+            if input.and_then(resolved).is_some_and(|i| i == target) {
+                return refuse(format!("that is {what} this check reads"));
+            }
+        }
+        for root in self.roots.iter().filter(|r| r.as_os_str() != "-") {
+            let Some(root_path) = resolved(root) else {
+                continue;
+            };
+            if root_path == target {
+                return refuse(
+                    "that is a file being checked, and the report would replace it".to_string(),
+                );
+            }
+            if root.is_dir() && target.starts_with(&root_path) && load::Kind::of(&target).is_some()
+            {
+                if target.is_file() {
+                    return refuse(format!(
+                        "that is a file being checked (in {}), and the report would replace it",
+                        shown(root)
+                    ));
+                }
+                return refuse(format!(
+                    "it lies in {}, which is being checked, and has an extension Clearance reads, so it would be checked as an article next time",
+                    shown(root)
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `path` made absolute with links resolved, for a file that may not exist
+/// yet (its folder resolved, its name kept); `None` when its folder does
+/// not exist either (writing will say so).
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(full) = std::fs::canonicalize(path) {
+        return Some(full);
+    }
+    let name = path.file_name()?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(parent).ok()?.join(name))
+}
+
+/// The most workers per core `--jobs` starts. Checking is CPU-bound, so a
+/// worker per core keeps the machine busy; a few more hide the wait for
+/// files on a slow or network disk. Past that, threads only take turns, and
+/// thousands of them cost more to start and stop than the check itself.
+pub const JOBS_PER_CORE: usize = 4;
+
+/// How many workers to start: `--jobs` (default one per core), at most
+/// [`JOBS_PER_CORE`] per core, and no more than there is work for: when
+/// no path is a directory, one per path.
+pub fn workers(asked: Option<usize>, cores: usize, roots: &[PathBuf]) -> usize {
+    let cores = cores.max(1);
+    let wanted = asked.unwrap_or(cores).clamp(1, cores * JOBS_PER_CORE);
+    if roots.iter().any(|p| p.is_dir()) {
+        wanted
+    } else {
+        wanted.min(roots.len().max(1))
+    }
 }
 
 fn read_baseline(path: &Path) -> Result<suppress::Baseline, Error> {
@@ -593,8 +708,22 @@ fn read_stdin(options: &ScanOptions, add: &dyn Fn(Result<load::Document, load::I
         );
         return;
     }
+    // The same cap as a file's, read in bounded memory: one byte past the
+    // limit tells that the input is over it, and the rest is never read.
     let mut bytes = Vec::new();
-    match io::Read::read_to_end(&mut lock, &mut bytes) {
+    let limit = options.max_file_size;
+    match io::Read::read_to_end(
+        &mut io::Read::take(&mut lock, limit.saturating_add(1)),
+        &mut bytes,
+    ) {
+        Ok(_) if bytes.len() as u64 > limit => add(Err(load::InputProblem {
+            path: NAME.to_string(),
+            message: format!(
+                "standard input is over the {limit}-byte limit (--max-file-size); nothing of it was checked"
+            ),
+            span: None,
+            source: None,
+        })),
         Ok(_) => add(load::from_input(NAME, options.stdin, &bytes)),
         Err(e) => add(Err(load::InputProblem {
             path: NAME.to_string(),

@@ -20,6 +20,9 @@ pub struct Decoded {
     pub origin: Origin,
     /// Set when some bytes were invalid and replaced by U+FFFD.
     pub replaced: bool,
+    /// Set when detection chose a legacy encoding for bytes that were
+    /// nearly UTF-8: `(invalid bytes, valid multi-byte characters)`.
+    pub nearly_utf8: Option<(usize, usize)>,
 }
 
 /// Maps byte offsets of the decoded text back to byte offsets of the file.
@@ -89,16 +92,22 @@ pub fn decode(bytes: &[u8], declared: Option<&str>, tld: Option<&str>) -> Decode
     {
         return with(encoding, bytes, 0);
     }
-    match valid_utf8(bytes) {
+    let tally = match valid_utf8(bytes) {
         Some(text) => return exact_utf8(text),
-        None if mostly_utf8(bytes) => return lossy_utf8(bytes),
-        None => {}
+        None => Utf8Tally::of(bytes),
+    };
+    if tally.mostly() {
+        return lossy_utf8(bytes);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let tld = tld.filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_lowercase()));
     let encoding = detector.guess(tld.map(str::as_bytes), chardetng::Utf8Detection::Allow);
-    with(encoding, bytes, 0)
+    let mut decoded = with(encoding, bytes, 0);
+    if tally.nearly() {
+        decoded.nearly_utf8 = Some((tally.invalid_bytes, tally.multibyte_chars));
+    }
+    decoded
 }
 
 /// `UTF-32LE` or `UTF-32BE` when the bytes open with that byte-order mark.
@@ -154,6 +163,7 @@ fn exact_utf8(text: &str) -> Decoded {
         encoding: UTF_8,
         origin: Origin::Same,
         replaced: false,
+        nearly_utf8: None,
     }
 }
 
@@ -176,6 +186,7 @@ fn lossy_utf8(bytes: &[u8]) -> Decoded {
         encoding: UTF_8,
         origin: Origin::Linear(points),
         replaced: true,
+        nearly_utf8: None,
     }
 }
 
@@ -210,19 +221,57 @@ fn with(encoding: &'static Encoding, bytes: &[u8], bom: usize) -> Decoded {
         encoding,
         origin: Origin::Counted { utf16, marks },
         replaced,
+        nearly_utf8: None,
     }
 }
 
-/// Valid UTF-8 but for a few stray bytes: at least one multi-byte sequence,
-/// and under one invalid byte per hundred.
-fn mostly_utf8(bytes: &[u8]) -> bool {
-    let mut invalid = 0usize;
-    let mut multibyte = false;
-    for chunk in bytes.utf8_chunks() {
-        invalid += chunk.invalid().len();
-        multibyte |= !chunk.valid().is_ascii();
+/// How much of some bytes reads as UTF-8.
+#[derive(Debug, Clone, Copy)]
+struct Utf8Tally {
+    /// Bytes that are not part of a valid sequence.
+    invalid_bytes: usize,
+    /// Runs of such bytes (each becomes one U+FFFD).
+    invalid_runs: usize,
+    /// Valid characters of two bytes or more.
+    multibyte_chars: usize,
+    len: usize,
+}
+
+impl Utf8Tally {
+    fn of(bytes: &[u8]) -> Utf8Tally {
+        let mut tally = Utf8Tally {
+            invalid_bytes: 0,
+            invalid_runs: 0,
+            multibyte_chars: 0,
+            len: bytes.len(),
+        };
+        for chunk in bytes.utf8_chunks() {
+            let valid = chunk.valid();
+            if !valid.is_ascii() {
+                tally.multibyte_chars += valid.chars().filter(|c| !c.is_ascii()).count();
+            }
+            tally.invalid_bytes += chunk.invalid().len();
+            tally.invalid_runs += usize::from(!chunk.invalid().is_empty());
+        }
+        tally
     }
-    multibyte && invalid * 100 < bytes.len()
+
+    /// UTF-8 but for a few stray bytes: under one invalid byte per hundred,
+    /// or (a short article) four valid Arabic, Hebrew or other multi-byte
+    /// characters for every bad run. Text in a legacy encoding almost never
+    /// forms valid multi-byte sequences: its letters are single bytes that
+    /// UTF-8 reads as lead bytes without their continuation.
+    fn mostly(&self) -> bool {
+        self.multibyte_chars > 0
+            && (self.invalid_bytes * 100 < self.len
+                || self.invalid_runs * 4 <= self.multibyte_chars)
+    }
+
+    /// More valid multi-byte characters than bad runs: detection may still
+    /// be right, but it is worth a word.
+    fn nearly(&self) -> bool {
+        self.multibyte_chars > 0 && self.invalid_runs <= self.multibyte_chars
+    }
 }
 
 #[cfg(test)]
@@ -372,6 +421,40 @@ mod tests {
         let at = d.text.rfind("copyright").unwrap();
         let r = d.origin.range(&d.text, &(at..at + 9));
         assert_eq!(&bytes[r], b"copyright");
+    }
+
+    /// A short article with two stray bytes is still UTF-8: detection
+    /// used to read it as windows-1252 mojibake, and its notice vanished.
+    #[test]
+    fn a_short_utf8_text_with_stray_bytes_stays_utf8() {
+        for text in [HEBREW, ARABIC] {
+            let mut bytes = text.as_bytes().to_vec();
+            bytes.insert(4, 0xFF);
+            bytes.insert(20, 0xFE);
+            assert!(bytes.len() < 200);
+            let d = decode(&bytes, None, None);
+            assert_eq!(d.encoding, UTF_8, "{text}");
+            assert!(d.replaced && d.nearly_utf8.is_none());
+            let at = d.text.find("27").unwrap();
+            assert_eq!(&bytes[d.origin.range(&d.text, &(at..at + 2))], b"27");
+        }
+        // Legacy text is still detected as legacy, and says nothing of UTF-8.
+        for (enc, text) in [(WINDOWS_1256, ARABIC), (WINDOWS_1255, HEBREW)] {
+            let d = decode(&encode(enc, text), None, None);
+            assert_eq!(d.encoding, enc);
+            assert_eq!(d.nearly_utf8, None);
+        }
+    }
+
+    /// Bytes with as many bad runs as good multi-byte characters go to
+    /// detection, which is told of: the loader reports the choice.
+    #[test]
+    fn a_legacy_pick_for_nearly_utf8_bytes_is_flagged() {
+        let mut bytes = "café crème brûlée, ".as_bytes().to_vec();
+        bytes.extend_from_slice(b"na\xEFve r\xE9sum\xE9");
+        let d = decode(&bytes, None, None);
+        assert_ne!(d.encoding, UTF_8);
+        assert_eq!(d.nearly_utf8, Some((3, 4)));
     }
 
     #[test]

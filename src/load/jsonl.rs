@@ -81,10 +81,13 @@ pub fn read(
     let mut buf = Vec::new();
     let mut offset = 0usize;
     let mut number = 0usize;
+    // A line is kept up to one byte past the limit: enough to know it is
+    // over, so a record of gigabytes (or an endless one) is never held.
+    let keep = usize::try_from(max_line.saturating_add(1)).unwrap_or(usize::MAX);
     loop {
         buf.clear();
-        let read = match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
+        let (read, whole) = match read_line_capped(reader, &mut buf, keep) {
+            Ok((0, _)) => break,
             Ok(n) => n,
             Err(e) => {
                 each(Err(problem(
@@ -108,13 +111,15 @@ pub fn read(
             continue;
         }
         if raw.len() as u64 > max_line {
+            let size = if whole {
+                format!("{} bytes", raw.len())
+            } else {
+                format!("over {max_line} bytes")
+            };
             each(Err(problem(
                 display,
                 number,
-                format!(
-                    "record is {} bytes, over the {max_line}-byte limit; skipped",
-                    raw.len()
-                ),
+                format!("record is {size}, over the {max_line}-byte limit; skipped"),
                 None,
             )));
             continue;
@@ -135,6 +140,42 @@ pub fn read(
             }
         };
         each(record(line, display, number, start, fields));
+    }
+}
+
+/// Reads one line, its `\n` included, into `buf`, keeping at most `keep`
+/// bytes of it and skipping the rest. Returns the bytes the line took in
+/// the stream and whether `buf` holds all of it.
+fn read_line_capped(
+    reader: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    keep: usize,
+) -> std::io::Result<(usize, bool)> {
+    let mut total = 0usize;
+    let mut whole = true;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok((total, whole));
+        }
+        let (take, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = keep.saturating_sub(buf.len());
+        if take > room {
+            whole = false;
+        }
+        buf.extend_from_slice(&chunk[..take.min(room)]);
+        reader.consume(take);
+        total += take;
+        if done {
+            return Ok((total, whole));
+        }
     }
 }
 

@@ -327,6 +327,18 @@ pub fn from_input(display: &str, kind: Kind, bytes: &[u8]) -> Result<Document, I
         span: None,
         source: None,
     };
+    // A charset whose bytes cannot be read safely (ISO-2022-KR, HZ and
+    // the like decode to one U+FFFD in browsers too): nothing to check.
+    if kind == Kind::Html
+        && let Some(label) = html::declared_charset(&bytes[..bytes.len().min(1024)])
+        && encoding_rs::Encoding::for_label(label.trim().as_bytes())
+            == Some(encoding_rs::REPLACEMENT)
+    {
+        return Err(problem(&format!(
+            "the page declares the charset `{}`, which cannot be read safely; nothing of it was checked",
+            crate::report::escape::text(label.trim())
+        )));
+    }
     if let Some(name) = decode::utf32_bom(bytes) {
         return Err(problem(&format!(
             "{name} text is not supported (save it as UTF-8); skipped"
@@ -357,7 +369,17 @@ pub fn from_bytes(display: &str, kind: Kind, bytes: &[u8]) -> Document {
         }
     }
     doc.encoding = decoded.encoding.name();
-    if decoded.replaced {
+    if let Some((invalid, multibyte)) = decoded.nearly_utf8 {
+        doc.problems.push(InputProblem {
+            path: display.to_string(),
+            message: format!(
+                "read as {}, although it is nearly UTF-8 ({multibyte} UTF-8 characters, {invalid} invalid bytes); if it is UTF-8, repair the stray bytes",
+                decoded.encoding.name()
+            ),
+            span: None,
+            source: None,
+        });
+    } else if decoded.replaced {
         doc.problems.push(InputProblem {
             path: display.to_string(),
             message: format!(

@@ -533,7 +533,7 @@ impl Engine {
                 if self.shortcuts && self.gated[slot] && !region.gates_seen[slot] {
                     return (Vec::new(), ALL);
                 }
-                if let Some(set) = &self.regex_set {
+                if let (Some(set), Some(index)) = (&self.regex_set, self.set_index[slot]) {
                     let possible = region.regex_hits.get_or_init(|| {
                         let mut hits = vec![false; set.len()];
                         for i in set.matches(text).iter() {
@@ -541,7 +541,7 @@ impl Engine {
                         }
                         hits
                     });
-                    if !possible[slot] {
+                    if !possible[index] {
                         return (Vec::new(), ALL);
                     }
                 }

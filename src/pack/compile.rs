@@ -910,7 +910,18 @@ impl Compiler<'_> {
         let used = self.regex_bytes.get();
         let room = PACK_REGEX_BUDGET.saturating_sub(used);
         match deferred::nfa_size(folded, room.min(deferred::SIZE_LIMIT)) {
-            Some(size) => self.regex_bytes.set(used + size),
+            Some(size) => {
+                self.regex_bytes.set(used + size);
+                // Its NFA compiled within the limit: the regex compiles too,
+                // so it can wait for its first use. A pack of hundreds of
+                // rules then costs at start-up what its patterns cost to
+                // parse and measure, not to build in full (a regex with a
+                // Unicode class takes about a millisecond and hundreds of
+                // kilobytes to build).
+                if let Some(hir) = deferred::parse(folded) {
+                    return Ok(PackRegex::deferred(folded, &hir));
+                }
+            }
             None if room < deferred::SIZE_LIMIT && deferred::build(folded).is_ok() => {
                 return Err(self.errors.with_help(
                     span_of(pattern),

@@ -81,9 +81,13 @@ fn example_kind(text: &str) -> Kind {
 /// `clearance rules show`: a rule's documentation.
 pub fn describe(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{} ({})", rule.id, rule.severity)?;
-    writeln!(out, "  message: {}", rule.message)?;
+    // A pack's own text, each on its one line: a line break in it is shown
+    // as `\n`, as `check` shows it, so no pack can start a line of this
+    // listing (with `::error`, say, which a CI runner would obey).
+    let shown = |s: &str| crate::report::escape::text(s).into_owned();
+    writeln!(out, "  message: {}", shown(&rule.message))?;
     if let Some(help) = &rule.help {
-        writeln!(out, "  help:    {help}")?;
+        writeln!(out, "  help:    {}", shown(help))?;
     }
     let scopes: Vec<String> = rule.scope.iter().map(|s| s.name()).collect();
     writeln!(out, "  scope:   {}", scopes.join(", "))?;
