@@ -105,6 +105,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "BYTES")]
     pub max_file_size: Option<u64>,
 
+    /// Fail (exit 2) when the paths hold no file Clearance reads, instead of
+    /// reporting that nothing was checked.
+    #[arg(long)]
+    pub require_input: bool,
+
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -165,10 +170,11 @@ pub enum RulesCommand {
     List(ListArgs),
     /// Show one rule's documentation and examples.
     Show {
-        /// Full rule id, e.g. il-27a/notice-missing.
+        /// Rule id, e.g. il-27a/notice-missing (a bare rule name is
+        /// accepted when one active pack has it).
         id: String,
         #[command(flatten)]
-        packs: PackArgs,
+        packs: ListArgs,
     },
     /// Print every phrase of the active rules, folded, one per line (the
     /// automaton's pattern list; the benchmark gives it to ripgrep).

@@ -327,6 +327,19 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         keep_source: args.format == cli::Format::Human && args.write_baseline.is_none(),
     };
     let outcome = scan(&engine, &roots, &options);
+    if outcome.files == 0 && outcome.problems.is_empty() {
+        let why = format!(
+            "nothing was checked: no file under the given paths is one Clearance reads ({})",
+            load::extension_list()
+        );
+        if args.require_input {
+            return Err(Error::Usage(format!("{why} (--require-input)")));
+        }
+        // The human summary line says so itself.
+        if args.format != cli::Format::Human {
+            writeln!(err, "clearance: {why}").map_err(io_err)?;
+        }
+    }
     let mut rule_info: Vec<report::RuleInfo> = engine.rules().map(report::RuleInfo::of).collect();
     rule_info.push(report::RuleInfo {
         id: suppress::UNUSED.to_string(),
@@ -491,8 +504,27 @@ pub fn workers(asked: Option<usize>, cores: usize, roots: &[PathBuf]) -> usize {
 
 fn read_baseline(path: &Path) -> Result<suppress::Baseline, Error> {
     let text = read::settings_file(path, "baseline", read::BASELINE_CAP)?;
-    let baseline: suppress::Baseline = serde_json::from_str(&text)
-        .map_err(|e| Error::Usage(format!("{}: not a Clearance baseline: {e}", path.display())))?;
+    let baseline: suppress::Baseline = serde_json::from_str(&text).map_err(|e| {
+        let shown = report::escape::text(&load::display_path(path)).into_owned();
+        let first = text.trim_start().chars().next();
+        let why = match first {
+            Some('{') if e.is_data() => {
+                // serde's message names the field at fault: keep it, but
+                // not its internal type names.
+                let message = e.to_string();
+                let message = message.split(" at line ").next().unwrap_or(&message);
+                format!(
+                    "its object is not a baseline's ({message}, line {}); a baseline holds `version` and `findings`",
+                    e.line()
+                )
+            }
+            Some('{') => format!("it is not valid JSON (line {}, column {})", e.line(), e.column()),
+            _ => "it is not a JSON object with `version` and `findings`".to_string(),
+        };
+        Error::Usage(format!(
+            "{shown}: not a Clearance baseline: {why}; write one with `clearance check --write-baseline {shown}`"
+        ))
+    })?;
     if baseline.version != 1 {
         return Err(Error::Usage(format!(
             "{}: baseline version {} is not supported",
@@ -750,23 +782,7 @@ fn natural_path_order(a: &str, b: &str) -> std::cmp::Ordering {
 fn rules(cmd: RulesCommand, out: &mut dyn Write) -> Result<u8, Error> {
     match cmd {
         RulesCommand::List(args) => {
-            // The packs `check` would load here: the active ones, then those
-            // only an override switches on.
-            let config = find_config(args.config.as_deref(), args.no_config, &[])?;
-            let mut packs = load_pack_specs(&active_specs(&config, &args.packs))?;
-            if packs.is_empty() {
-                return Err(Error::Usage(
-                    "no packs to run (--no-default-packs without --pack)".to_string(),
-                ));
-            }
-            let mut off = Vec::new();
-            for extra in load_pack_specs(&config.override_packs())? {
-                if packs.iter().all(|p| p.name != extra.name) {
-                    off.push(extra.name.clone());
-                    packs.push(extra);
-                }
-            }
-            let engine = Engine::new(packs)?;
+            let (engine, off) = listed_engine(&args)?;
             for pack in engine.packs() {
                 let note = if off.contains(&pack.name) {
                     "; off unless an override adds it"
@@ -778,7 +794,11 @@ fn rules(cmd: RulesCommand, out: &mut dyn Write) -> Result<u8, Error> {
                     "{} — {} ({}{note})",
                     pack.name,
                     report::escape::text(&pack.title),
-                    report::escape::text(&pack.origin)
+                    if pack.is_builtin() {
+                        "built-in".into()
+                    } else {
+                        report::escape::text(&pack.origin)
+                    }
                 )
                 .map_err(io_err)?;
                 for rule in &pack.rules {
@@ -802,11 +822,50 @@ fn rules(cmd: RulesCommand, out: &mut dyn Write) -> Result<u8, Error> {
             Ok(exit::CLEAN)
         }
         RulesCommand::Show { id, packs } => {
-            let engine = Engine::new(load_packs(&packs)?)?;
-            let Some(rule) = engine.rules().find(|r| r.id == id) else {
-                return Err(Error::Usage(format!(
-                    "no active rule `{id}` (see `clearance rules list`)"
-                )));
+            let (engine, _) = listed_engine(&packs)?;
+            let named: Vec<&pack::Rule> = if id.contains('/') {
+                engine.rules().filter(|r| r.id == id).collect()
+            } else {
+                // A bare name: the rule of that name in whichever pack has it.
+                engine
+                    .rules()
+                    .filter(|r| r.id.rsplit_once('/').is_some_and(|(_, n)| n == id))
+                    .collect()
+            };
+            let rule = match named.as_slice() {
+                [rule] => *rule,
+                [] => {
+                    let name = id.rsplit_once('/').map_or(id.as_str(), |(_, n)| n);
+                    let mut near: Vec<&str> = engine
+                        .rules()
+                        .map(|r| r.id.as_str())
+                        .filter(|r| {
+                            let rule_name = r.rsplit_once('/').map_or(*r, |(_, n)| n);
+                            rule_name == name
+                                || rule_name.contains(name)
+                                || name.contains(rule_name)
+                                || edit_distance(rule_name, name) <= 2
+                        })
+                        .collect();
+                    near.truncate(5);
+                    let hint = if near.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; did you mean {}?", near.join(", "))
+                    };
+                    return Err(Error::Usage(format!(
+                        "no active rule `{}`{hint} (see `clearance rules list`)",
+                        report::escape::text(&id)
+                    )));
+                }
+                several => {
+                    let ids: Vec<&str> = several.iter().map(|r| r.id.as_str()).collect();
+                    return Err(Error::Usage(format!(
+                        "`{}` is a rule of several packs: {}; name one in full",
+                        report::escape::text(&id),
+                        ids.join(", ")
+                    )));
+                }
             };
             pack::examples::describe(rule, out).map_err(io_err)?;
             Ok(exit::CLEAN)
@@ -841,6 +900,45 @@ fn rules(cmd: RulesCommand, out: &mut dyn Write) -> Result<u8, Error> {
     }
 }
 
+/// The packs `check` would load here, as `rules list` and `rules show` see
+/// them: the active ones, then those only an override switches on (their
+/// names returned).
+fn listed_engine(args: &cli::ListArgs) -> Result<(Engine, Vec<String>), Error> {
+    let config = find_config(args.config.as_deref(), args.no_config, &[])?;
+    let mut packs = load_pack_specs(&active_specs(&config, &args.packs))?;
+    if packs.is_empty() {
+        return Err(Error::Usage(
+            "no packs to run (--no-default-packs without --pack)".to_string(),
+        ));
+    }
+    let mut off = Vec::new();
+    for extra in load_pack_specs(&config.override_packs())? {
+        if packs.iter().all(|p| p.name != extra.name) {
+            off.push(extra.name.clone());
+            packs.push(extra);
+        }
+    }
+    Ok((Engine::new(packs)?, off))
+}
+
+/// Levenshtein distance in characters, for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
 fn init(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Error> {
     if args.path.exists() && !args.force {
         return Err(Error::Usage(format!(
@@ -859,6 +957,15 @@ fn init(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Error> {
         )));
     }
     // What the written file would be rejected for, said now.
+    if args
+        .publisher
+        .as_deref()
+        .is_some_and(|p| p.trim().is_empty())
+    {
+        return Err(Error::Usage(
+            "--publisher is empty: give the publisher's name, or leave the option out".to_string(),
+        ));
+    }
     for domain in &args.domains {
         config::check_domain(domain)
             .map_err(|why| Error::Usage(format!("--domain `{domain}` is not a domain: {why}")))?;

@@ -53,7 +53,7 @@ pub(crate) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             snippets: serde_saphyr::SnippetMode::Off,
         });
         YamlError {
-            message: strip_location_suffix(&rendered),
+            message: plain_message(&strip_location_suffix(&rendered)),
             span: span.map(|r| clamp(r, text)),
         }
     })
@@ -80,6 +80,32 @@ fn clamp(r: Range<usize>, text: &str) -> Range<usize> {
         end += 1;
     }
     start..end
+}
+
+/// The parser's budget messages name its internals ("budget breached:
+/// Nodes { nodes: 200001 }"); said here in the pack author's terms.
+fn plain_message(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("budget breached:") else {
+        return message.to_string();
+    };
+    let rest = rest.trim();
+    let count = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|s| !s.is_empty())
+        .unwrap_or("too many");
+    let what = rest.split_whitespace().next().unwrap_or_default();
+    match what {
+        "Nodes" => format!(
+            "the file holds more than {} YAML values ({count} so far); split it into several files",
+            200_000
+        ),
+        "Depth" => "the YAML nests more than 48 levels deep".to_string(),
+        "Aliases" => "the YAML uses more than 1,000 aliases (`*name`)".to_string(),
+        "Documents" => {
+            "the file holds more than one YAML document (`---`); put one in each file".to_string()
+        }
+        _ => format!("the YAML is larger than Clearance reads ({rest})"),
+    }
 }
 
 /// The plain message ends with " at line L column C"; the diagnostic shows

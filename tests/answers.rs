@@ -372,7 +372,7 @@ fn rules_list_loads_the_packs_check_would() {
     assert_eq!(packs.len(), 3, "{packs:?}");
     assert_eq!(
         packs[0],
-        "il-27a — Israeli Copyright Act 2007, section 27A notice (rules/il-27a.yaml)"
+        "il-27a — Israeli Copyright Act 2007, section 27A notice (built-in)"
     );
     // The config's pack path is resolved against the config's folder.
     assert!(
@@ -381,7 +381,7 @@ fn rules_list_loads_the_packs_check_would() {
     );
     assert_eq!(
         packs[2],
-        "wire — Wire-service credits and notices (rules/wire.yaml; off unless an override adds it)"
+        "wire — Wire-service credits and notices (built-in; off unless an override adds it)"
     );
     assert!(
         run.stdout.contains("\n  house/read-more "),

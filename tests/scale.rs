@@ -119,7 +119,7 @@ fn a_long_line_reports_the_first_hundred_findings_per_rule_counts_the_rest_and_s
     );
     assert!(
         summary.stdout.ends_with(
-            "1 files checked, 201 findings (101 errors, 100 warnings, 0 info), 0 problems, \
+            "1 file checked, 201 findings (101 errors, 100 warnings, 0 info), 0 problems, \
              0 baselined, 39800 more not shown (at most 100 per rule in one document), 2 notes\n"
         ),
         "{}",

@@ -196,8 +196,30 @@ fn problem(
         source: at.map(|(line, _, span)| ProblemSource {
             text: line.to_string(),
             span,
+            line_base: number.saturating_sub(1),
         }),
     }
+}
+
+/// What is wrong with a line that is not a JSON record, in a sentence a
+/// user understands (serde_json's own words, "expected ident", are the
+/// parser's, not the reader's).
+fn json_error(line: &str, e: &serde_json::Error) -> String {
+    let first = line.trim_start().chars().next();
+    if first.is_some_and(|c| c != '{') {
+        return "not a JSON record: each line must be one JSON object (`{\"text\": \"…\"}`)"
+            .to_string();
+    }
+    let what = match e.classify() {
+        serde_json::error::Category::Eof => "the record ends before its object does (a line break inside a string, or a missing `}`)".to_string(),
+        serde_json::error::Category::Data => "not a JSON object of fields".to_string(),
+        _ => {
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message);
+            format!("broken JSON here ({message})")
+        }
+    };
+    format!("invalid JSON record: {what}")
 }
 
 /// One record: a line of the dump starting at byte `start`.
@@ -214,16 +236,10 @@ fn record(
             .rev()
             .find(|&i| line.is_char_boundary(i))
             .unwrap_or(0);
-        let message = e.to_string();
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_string();
         problem(
             display,
             number,
-            format!("invalid JSON record: {message}; skipped"),
+            format!("{}; skipped", json_error(line, &e)),
             Some((line, start, at..at)),
         )
     })?;

@@ -174,6 +174,8 @@ pub struct ProblemSource {
     pub text: String,
     /// Byte range of `text`.
     pub span: Range<usize>,
+    /// Lines of the file before `text` (a JSON-lines record's line less one).
+    pub line_base: usize,
 }
 
 /// Kinds of input Clearance reads.
@@ -418,6 +420,7 @@ pub fn from_source(display: &str, kind: Kind, source: String) -> Document {
                 source: Some(ProblemSource {
                     text: source.clone(),
                     span,
+                    line_base: 0,
                 }),
             })
             .collect()

@@ -134,7 +134,11 @@ pub(super) fn compile(origin: &str, text: &str, defer: bool) -> Result<Pack> {
     }
     Ok(Pack {
         name,
-        title: raw.title.clone(),
+        title: raw
+            .title
+            .clone()
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| raw.pack.value.clone()),
         description: raw.description.clone(),
         languages: raw.languages.clone(),
         origin: origin.to_string(),
@@ -311,19 +315,31 @@ impl Compiler<'_> {
                 "not used",
             ));
         }
-        let available = format!(
-            "{{match}}, {{found}}, {{expected}}{}",
-            captures
+        // `{found}` and `{expected}` are filled only by an `expect` check
+        // that fails, `{count}` only by a `forbid` rule's count: elsewhere
+        // they would print as nothing.
+        let checked = matches!(&kind, RuleKind::Forbid { checks, .. } if !checks.is_empty());
+        let counted = matches!(&kind, RuleKind::Forbid { .. });
+        let fillable = |name: &str| match name {
+            "found" | "expected" => checked,
+            "count" => counted,
+            _ => BUILTIN_PLACEHOLDERS.contains(&name) || captures.contains(name),
+        };
+        let mut names: Vec<String> = vec!["{match}".to_string()];
+        if checked {
+            names.extend(["{found}".to_string(), "{expected}".to_string()]);
+        }
+        if counted {
+            names.push("{count}".to_string());
+        }
+        names.extend(
+            ["publisher.name", "publisher.domains", "publisher.contact"]
                 .iter()
-                .map(|c| format!(", {{{c}}}"))
-                .collect::<String>()
+                .map(|p| format!("{{{p}}}")),
         );
-        self.check_placeholders(
-            "message",
-            &raw.message,
-            &|name| BUILTIN_PLACEHOLDERS.contains(&name) || captures.contains(name),
-            &available,
-        )?;
+        names.extend(captures.iter().map(|c| format!("{{{c}}}")));
+        let available = names.join(", ");
+        self.check_placeholders("message", &raw.message, &fillable, &available)?;
         if let Some(help) = &raw.help {
             self.check_placeholders("help", help, &is_variable, PUBLISHER_PLACEHOLDERS)?;
         }
@@ -473,7 +489,13 @@ impl Compiler<'_> {
                 let span = text.value.find(name).map(|i| i..i + name.len());
                 return Err(self.errors.with_help(
                     span.map_or_else(|| span_of(text), at),
-                    if field == "message" {
+                    if field == "message" && matches!(name, "found" | "expected") {
+                        format!(
+                            "message uses `{{{name}}}`, which only an `expect` check fills; this rule has none"
+                        )
+                    } else if field == "message" && name == "count" {
+                        "message uses `{count}`, which only a `forbid` rule fills".to_string()
+                    } else if field == "message" {
                         format!("message uses `{{{name}}}`, which this rule never captures")
                     } else {
                         format!("{field} uses `{{{name}}}`, which it cannot fill")

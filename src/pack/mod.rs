@@ -254,6 +254,13 @@ pub struct PackError {
 }
 
 impl Pack {
+    /// Whether this is one of the packs embedded in the binary (its origin
+    /// names the file in the source tree, which is no path of the user's).
+    pub fn is_builtin(&self) -> bool {
+        builtin_names().any(|n| n == self.name)
+            && self.origin == format!("rules/{}.yaml", self.name)
+    }
+
     /// Parses and compiles a pack from YAML text. `origin` names it in errors.
     pub fn from_yaml(origin: &str, text: &str) -> Result<Pack, Box<PackError>> {
         compile::compile(origin, text, false)
@@ -291,7 +298,11 @@ impl Pack {
                     .path()
                     .extension()
                     .is_some_and(|e| e == "yaml" || e == "yml");
-                if entry.file_type().is_file() && is_yaml {
+                // A link to a pack file counts as the file (links to
+                // folders are not followed).
+                let is_file = entry.file_type().is_file()
+                    || (entry.path_is_symlink() && entry.path().is_file());
+                if is_file && is_yaml {
                     files.push(entry.into_path());
                 }
             }

@@ -18,8 +18,9 @@ use crate::finding::Severity;
 pub(crate) struct RawPack {
     /// Pack name: the prefix of every rule id (`il-27a` in `il-27a/notice-missing`).
     pub(crate) pack: Spanned<String>,
-    /// One line for `clearance rules list`.
-    pub(crate) title: String,
+    /// One line for `clearance rules list` (default: the pack's name).
+    #[serde(default)]
+    pub(crate) title: Option<String>,
     /// Longer description for `clearance rules show`.
     #[serde(default)]
     pub(crate) description: Option<String>,

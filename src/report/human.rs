@@ -300,7 +300,12 @@ pub(super) fn findings(outcome: &Outcome, style: Style, out: &mut dyn Write) -> 
     );
     let infos = total - errors - warnings;
     let files_with = outcome.reports.len();
-    let mut line = if total == 0 {
+    let mut line = if total == 0 && outcome.files == 0 && outcome.problems.is_empty() {
+        format!(
+            "Nothing was checked: no file under the given paths is one Clearance reads ({})",
+            crate::load::extension_list()
+        )
+    } else if total == 0 {
         format!(
             "No findings in {} {}",
             outcome.files,
@@ -331,6 +336,13 @@ pub(super) fn findings(outcome: &Outcome, style: Style, out: &mut dyn Write) -> 
             plural(outcome.baselined, "finding", "findings")
         ));
     }
+    if !outcome.problems.is_empty() {
+        let n = outcome.problems.len();
+        line.push_str(&format!(
+            "; {n} {} with the input (on standard error)",
+            plural(n, "problem", "problems")
+        ));
+    }
     if !outcome.notes.is_empty() {
         line.push_str(&format!(
             "; {} {} (above)",
@@ -347,10 +359,16 @@ pub(super) fn problems(outcome: &Outcome, style: Style, err: &mut dyn Write) -> 
     let problems = outcome.problems.iter().map(|p| (p, false));
     for (problem, note) in problems.chain(outcome.notes.iter().map(|p| (p, true))) {
         rendered.clear();
-        let source = problem
-            .source
-            .as_ref()
-            .map(|s| DisplaySource::new(&escape::text(&problem.path), &s.text));
+        // A record's own line number, in the gutter and after the file's
+        // name (not after `dump.jsonl:LINE`, which would repeat it).
+        let source = problem.source.as_ref().map(|s| {
+            let name = if s.line_base > 0 {
+                escape::text(super::sarif::file_path(&problem.path))
+            } else {
+                escape::text(&problem.path)
+            };
+            DisplaySource::new(&name, &s.text).with_line_base(s.line_base)
+        });
         let diag = ProblemReport {
             problem,
             source,

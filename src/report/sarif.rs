@@ -517,6 +517,7 @@ pub(super) mod fixture {
                     source: Some(crate::load::ProblemSource {
                         text: "not json".to_string(),
                         span: 0..0,
+                        line_base: 3,
                     }),
                 },
                 InputProblem {

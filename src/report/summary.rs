@@ -98,12 +98,16 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         outcome.count(Severity::Warning),
         outcome.count(Severity::Info),
     );
+    let counted =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     write!(
         out,
-        "{} files checked, {} findings ({errors} errors, {warnings} warnings, {infos} info), {} problems, {} baselined",
-        outcome.files,
-        outcome.total(),
-        outcome.problems.len(),
+        "{} checked, {} ({}, {}, {infos} info), {}, {} baselined",
+        counted(outcome.files, "file", "files"),
+        counted(outcome.total(), "finding", "findings"),
+        counted(errors, "error", "errors"),
+        counted(warnings, "warning", "warnings"),
+        counted(outcome.problems.len(), "problem", "problems"),
         outcome.baselined
     )?;
     let dropped = outcome.dropped_total();
@@ -150,7 +154,7 @@ news                                       2
 .                                          1
 أخبار                                      1
 
-5 files checked, 4 findings (2 errors, 1 warnings, 1 info), 2 problems, 3 baselined
+5 files checked, 4 findings (2 errors, 1 warning, 1 info), 2 problems, 3 baselined
 "
         );
     }
@@ -169,6 +173,20 @@ news                                       2
         );
         assert!(lines[7].starts_with("أخبار "), "{out}");
         assert!(lines[7].ends_with(" 3"), "{out}");
+    }
+
+    #[test]
+    fn one_of_each_is_singular() {
+        let mut outcome = fixture::outcome();
+        outcome.files = 1;
+        outcome.reports.truncate(1);
+        outcome.reports[0].findings.truncate(1);
+        outcome.problems.truncate(1);
+        outcome.baselined = 1;
+        let out = text(&outcome);
+        let last = out.lines().last().unwrap_or_default();
+        assert!(last.starts_with("1 file checked, 1 finding ("), "{out}");
+        assert!(last.ends_with(", 1 problem, 1 baselined"), "{out}");
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub(crate) fn clearance(dir: &Path, args: &[&str]) -> Run {
 }
 
 /// The run's standard output as JSON.
+#[allow(dead_code)]
 pub(crate) fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr))
