@@ -65,6 +65,9 @@ fn the_seed_article_reports_every_leftover_it_carries() {
     assert_eq!(
         got,
         [
+            // Arab48 is named only inside its own promotion line. An absence
+            // is reported where the text looked in begins.
+            ("attribution/source-missing", ""),
             ("attribution/credit-incomplete", "shutterstock"),
             ("residue/duplicate-line", "توضيحية-shutterstock"),
             ("attribution/credit-incomplete", "shutterstock"),
@@ -77,8 +80,6 @@ fn the_seed_article_reports_every_leftover_it_carries() {
             ("residue/app-badge", "احصل على تطبيق"),
             ("residue/app-badge", "Download on the App Store"),
             ("residue/app-badge", "Get it on Google Play"),
-            // Arab48 is named only inside its own promotion line.
-            ("attribution/source-missing", ""),
         ],
         "{found:#?}"
     );
@@ -645,12 +646,12 @@ fn newsroom_other_packs() {
         (
             "ar/water-network-shefa-amr.txt",
             &[
+                "attribution/source-missing",
                 "attribution/credit-incomplete",
                 "residue/duplicate-line",
                 "attribution/credit-incomplete",
                 "residue/read-also",
                 "residue/foreign-promo",
-                "attribution/source-missing",
             ],
         ),
         ("en/port-strike-haifa.txt", &["wire/notice-missing"]),

@@ -847,16 +847,20 @@ impl Engine {
                         region.stopped(&rule.id, at);
                     }
                 } else if lists.iter().all(|h| h.is_empty()) {
-                    // Point at the end of the last region read: where a footer notice belongs.
-                    let end = regions
+                    // Point at the start of the region read that reaches
+                    // furthest (the widest of them when several end there,
+                    // so a footer read on its own or inside its body gives
+                    // the same place): the text looked in, as a file-level
+                    // finding, not the file's last character.
+                    let start = regions
                         .iter()
                         .filter(|r| !r.folded.is_empty())
-                        .map(|r| r.folded.to_source(0..r.folded.text().len()).end)
-                        .max()
-                        .unwrap_or(0);
+                        .map(|r| r.folded.to_source(0..r.folded.text().len()))
+                        .max_by_key(|span| (span.end, std::cmp::Reverse(span.start)))
+                        .map_or(0, |span| span.start);
                     let message = interpolate(&rule.message, &[], None, None, doc, None, &vars);
-                    let label = "not found in this document".to_string();
-                    report(end..end, Box::new(move || (message, label)));
+                    let label = "not found in the text checked, from here to its end".to_string();
+                    report(start..start, Box::new(move || (message, label)));
                 }
             }
             RuleKind::Require {
