@@ -4,33 +4,9 @@
 
 mod common;
 
-use common::{clearance, json, write};
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+use common::{clearance, clearance_stdin, json, write};
 
 use clearance::load::{KINDS, Kind, extension_list, extensions};
-
-/// Runs `clearance ARGS` in `dir` with `input` on standard input.
-fn clearance_stdin(dir: &std::path::Path, args: &[&str], input: &[u8]) -> common::Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clearance"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(input).unwrap();
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    common::Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// `(path, message)` of every problem in a JSON report.
 fn problems(run: &common::Run) -> Vec<(String, String)> {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{clearance, json, write};
+use common::{clearance, clearance_stdin, json, write};
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -151,7 +151,7 @@ fn standard_input_has_the_file_cap_and_bounded_memory() {
     assert_eq!(json(&run)["summary"]["files"], 0);
 
     // Within the cap, the same bytes are checked.
-    let small = common_stdin(dir.path(), &args, MALFORMED.as_bytes());
+    let small = clearance_stdin(dir.path(), &args, MALFORMED.as_bytes());
     assert_eq!(small.code, 1, "{}", small.stderr);
     assert_eq!(
         found(&small),
@@ -171,7 +171,7 @@ fn a_json_lines_record_over_the_cap_is_never_held_whole() {
     let mut input = record.clone().into_bytes();
     input.extend(format!("{{\"text\": \"{}\"}}\n", "x".repeat(5000)).bytes());
     input.extend(record.bytes());
-    let run = common_stdin(
+    let run = clearance_stdin(
         dir.path(),
         &[
             "check",
@@ -196,27 +196,6 @@ fn a_json_lines_record_over_the_cap_is_never_held_whole() {
     );
     let paths: Vec<String> = found(&run).into_iter().map(|(p, _)| p).collect();
     assert_eq!(paths, ["<stdin>:1", "<stdin>:1", "<stdin>:3", "<stdin>:3"]);
-}
-
-fn common_stdin(dir: &std::path::Path, args: &[&str], input: &[u8]) -> common::Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clearance"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(input).unwrap();
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    common::Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 /// `clearance check -o story.txt story.txt` replaced the article with its
