@@ -131,6 +131,7 @@ const INVALID_DOMAIN: &str = "invalid domain";
 const INVALID_LOCAL: &str = "invalid local part";
 const BARE_DOMAIN: &str = "bare domain instead of an address";
 const TOO_FEW_DIGITS: &str = "too few digits for a phone number";
+const COMMA_IN_DOMAIN: &str = "a comma where the domain needs a dot";
 
 // ---------------------------------------------------------------------------
 // Candidates and overlap resolution
@@ -599,12 +600,59 @@ fn detect_emails(text: &str, found: &mut Found) {
             // `10@20`: arithmetic or prices, not an address.
             continue;
         }
+        // `info@site.co,il`, `info@ashams,com`: a comma typed for the dot
+        // before a top-level domain. The address cannot work; it takes the
+        // rest of the domain with it, so the finding quotes all of it.
+        let comma_tail = comma_domain_tail(&bytes[end..]);
         let problem = if domain.contains('@') {
             Some(MULTIPLE_AT)
+        } else if comma_tail > 0 {
+            Some(COMMA_IN_DOMAIN)
         } else {
             email_problem(local, domain)
         };
-        found.push(Rank::Email, start..end, ContactKind::Email, problem);
+        found.push(
+            Rank::Email,
+            start..end + comma_tail,
+            ContactKind::Email,
+            problem,
+        );
+    }
+}
+
+/// Top-level domains a newsroom's address ends with, for telling a comma
+/// typed for a dot (`site.co,il`) from a comma in a sentence
+/// (`info@site.com,or call`).
+const COMMON_TLDS: &[&str] = &[
+    "il", "com", "net", "org", "co", "info", "news", "ps", "jo", "lb", "eg", "sa", "ae", "qa",
+    "uk", "de", "fr", "io", "me", "tv", "edu", "gov", "ac", "biz",
+];
+
+/// The length of `,tld` (or `,label.tld`) right after an address, when
+/// the part after the comma is a domain's end and nothing but a boundary
+/// follows it; else 0.
+fn comma_domain_tail(after: &[u8]) -> usize {
+    if after.first() != Some(&b',') {
+        return 0;
+    }
+    let rest = &after[1..];
+    let len = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+        .count();
+    let tail = &rest[..len];
+    // A sentence's full stop is not part of the domain.
+    let tail = tail.strip_suffix(b".").unwrap_or(tail);
+    let boundary = rest
+        .get(tail.len())
+        .is_none_or(|b| !b.is_ascii_alphanumeric());
+    let last = tail.rsplit(|&b| b == b'.').next().unwrap_or_default();
+    let known = std::str::from_utf8(last)
+        .is_ok_and(|t| COMMON_TLDS.contains(&t.to_ascii_lowercase().as_str()));
+    if boundary && known && tail.split(|&b| b == b'.').all(|l| !l.is_empty()) {
+        1 + tail.len()
+    } else {
+        0
     }
 }
 
@@ -1114,6 +1162,24 @@ mod tests {
         ]);
         let long = format!("info@{}com", "a.".repeat(130));
         check(&long, &[(Email, long.as_str(), Some(INVALID_DOMAIN))]);
+    }
+
+    /// A comma typed for a dot before the top-level domain, in Hebrew and
+    /// Arabic text and at a sentence's end; a comma in a sentence after a
+    /// whole address is not one.
+    #[test]
+    #[rustfmt::skip]
+    fn comma_for_a_dot_in_the_domain() {
+        let comma = Some(COMMA_IN_DOMAIN);
+        one(&[
+            ("legal@site.co,il", Email, "legal@site.co,il", comma),
+            ("לפניות: legal@site.co,il.", Email, "legal@site.co,il", comma),
+            ("info@ashams,com والطلب", Email, "info@ashams,com", comma),
+            ("info@ashams,co.il", Email, "info@ashams,co.il", comma),
+            ("write to info@ashams.com,or call", Email, "info@ashams.com", OK),
+            ("info@ashams.com, il", Email, "info@ashams.com", OK),
+            ("info@ashams.co.il,ilx", Email, "info@ashams.co.il", OK),
+        ]);
     }
 
     #[test]
