@@ -188,6 +188,7 @@ fn rule(i: usize) -> impl Strategy<Value = Value> {
         any::<bool>(),
         prop::option::of(0..3usize),
         pick(&[0usize, 10, 200]),
+        prop::option::of(matcher()),
     )
         .prop_map(
             move |(
@@ -201,6 +202,7 @@ fn rule(i: usize) -> impl Strategy<Value = Value> {
                 per_region,
                 at_most,
                 within,
+                unless,
             )| {
                 let mut r = json!({
                     "id": format!("r{i}"),
@@ -251,6 +253,9 @@ fn rule(i: usize) -> impl Strategy<Value = Value> {
                 }
                 if let Some(w) = when {
                     r["when"] = w;
+                }
+                if let Some(u) = unless {
+                    r["unless"] = u;
                 }
                 r
             },

@@ -368,6 +368,58 @@ fn every_form_the_pack_lists_is_a_notice_in_every_placement() {
     report(&failures, tried);
 }
 
+/// A page has one notice policy: a photo caption's short notice (no Act,
+/// no contact) relies on the footer's full notice, however far apart.
+#[test]
+fn a_caption_notice_relies_on_the_footers_contact() {
+    let engine = engine();
+    let mut failures = Vec::new();
+    let mut tried = 0;
+    let captions = [
+        (&HEBREW, "צילום: דנה לוי, שימוש לפי סעיף 27א"),
+        (&ARABIC, "الصورة مستخدمة وفق البند 27 أ"),
+        (&ENGLISH, "Photo: Dana Levi, used under section 27A"),
+    ];
+    for (t, caption) in captions {
+        let laws = act_names(t.name);
+        for notice in crossed(t, &laws).iter().step_by(9) {
+            tried += 1;
+            let footer = notice.text(t.law_prefix);
+            let long = std::iter::repeat_n(t.lead, 8).collect::<Vec<_>>().join(" ");
+            let html = format!(
+                "<html><body><article><figure><img src=\"a.jpg\" alt=\"\"><figcaption>{caption}</figcaption></figure>\
+                 <p>{long}</p><p>{long}</p></article><footer><p>{footer}</p></footer></body></html>"
+            );
+            let text = format!("{caption}\n\n{long}\n\n{long}\n\n{footer}\n");
+            for (kind, doc) in [(Kind::Html, html), (Kind::Text, text)] {
+                let doc = from_source("n", kind, doc);
+                let found: Vec<String> = engine
+                    .check_with(&doc, &profile())
+                    .findings
+                    .into_iter()
+                    .map(|f| f.rule)
+                    .collect();
+                if !found.is_empty() {
+                    failures.push(format!(
+                        "[{}/{kind:?}] {caption} … {footer}\n    got {found:?}",
+                        t.name
+                    ));
+                }
+            }
+        }
+        // Without the footer's contact, the caption's notice lacks one.
+        let lone = from_source("n", Kind::Text, format!("{caption}\n\n{}\n", t.lead));
+        let found: Vec<String> = engine
+            .check_with(&lone, &profile())
+            .findings
+            .into_iter()
+            .map(|f| f.rule)
+            .collect();
+        assert_eq!(found, [CONTACT_MISSING], "{caption}");
+    }
+    report(&failures, tried);
+}
+
 #[test]
 fn a_defect_in_one_slot_is_reported_on_that_slot_alone() {
     let engine = engine();

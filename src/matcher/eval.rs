@@ -289,6 +289,19 @@ impl Engine {
             if rule.when.is_some_and(unmet) {
                 continue;
             }
+            // `unless`: a match anywhere the rule reads leaves it out; so
+            // does a list cut short before it found one (it might have).
+            if let Some(node) = rule.unless {
+                if scoped.iter().any(|r| !self.eval(r, node).is_empty()) {
+                    continue;
+                }
+                if scoped.iter().any(|r| !self.eval(r, node).complete()) {
+                    for r in &scoped {
+                        r.stopped(&rule.id, 0);
+                    }
+                    continue;
+                }
+            }
             if let Some(trigger) = rule.required_when
                 && !profile.required.contains(rule.pack())
                 && unmet(trigger)

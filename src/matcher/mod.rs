@@ -124,6 +124,7 @@ impl Engine {
             for rule in &mut pack.rules {
                 rule.when = rule.when.map(|n| n + offset);
                 rule.required_when = rule.required_when.map(|n| n + offset);
+                rule.unless = rule.unless.map(|n| n + offset);
                 let placeholder = RuleKind::Require {
                     node: 0,
                     per: Per::Document,
@@ -374,6 +375,7 @@ fn contact_anchors<'r>(
     for rule in rules {
         whole |= rule.when.is_some_and(is_contact);
         whole |= rule.required_when.is_some_and(is_contact);
+        whole |= rule.unless.is_some_and(is_contact);
         match &rule.kind {
             RuleKind::Require { node: n, .. } | RuleKind::Forbid { node: n, .. } => {
                 whole |= is_contact(*n)
@@ -420,6 +422,7 @@ fn reads_once(nodes: &[Node], sees_edges: &[bool], rule: &Rule) -> bool {
         rule.when
             .into_iter()
             .chain(rule.required_when)
+            .chain(rule.unless)
             .chain([node]),
         |id, n| match n {
             Node::Not(_)

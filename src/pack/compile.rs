@@ -230,6 +230,7 @@ impl Compiler<'_> {
         }
 
         let when = raw.when.as_ref().map(|m| self.matcher(m)).transpose()?;
+        let unless = raw.unless.as_ref().map(|m| self.matcher(m)).transpose()?;
         let required_when = match &raw.required_when {
             Some(m) if raw.require.is_none() || raw.around.is_some() => {
                 return Err(e.at(
@@ -357,6 +358,7 @@ impl Compiler<'_> {
                 invalid: raw.examples.invalid.clone(),
             },
             when,
+            unless,
             required_when,
             kind,
         })

@@ -51,6 +51,9 @@ pub struct Rule {
     pub scope: Vec<Scope>,
     pub examples: Examples,
     pub(crate) when: Option<NodeId>,
+    /// From `unless`: the rule does not run on documents where this node
+    /// matches.
+    pub(crate) unless: Option<NodeId>,
     /// From `required_when`: unless the configuration requires the pack, the
     /// rule runs only on documents where this node matches.
     pub(crate) required_when: Option<NodeId>,

@@ -53,6 +53,9 @@ pub(crate) struct RawRule {
     /// The rule applies only to documents where this matcher matches.
     #[serde(default)]
     pub(crate) when: Option<Spanned<RawMatcher>>,
+    /// The rule does not apply to documents where this matcher matches.
+    #[serde(default)]
+    pub(crate) unless: Option<Spanned<RawMatcher>>,
     /// With `require`: the requirement holds only where the configuration
     /// requires this pack (`require: [PACK]` in clearance.yaml), or in a
     /// document where this matcher matches (the page itself shows the
