@@ -136,6 +136,7 @@ fn matcher() -> impl Strategy<Value = Value> {
             prop::collection::vec(inner.clone(), 1..4).prop_map(|v| json!({ "all": v })),
             inner.clone().prop_map(|m| json!({ "not": m })),
             inner.clone().prop_map(|m| json!({ "repeated": m })),
+            inner.clone().prop_map(|m| json!({ "repeated_line": m })),
             (
                 inner.clone(),
                 inner.clone(),

@@ -748,6 +748,12 @@ const FURNITURE_CLASSES: &[&[u8]] = &[
     b"read-more",
     b"more-stories",
     b"breadcrumb",
+    // A page's own photo viewer: its thumbnails repeat the captions.
+    b"slideshow",
+    b"carousel",
+    b"gallery",
+    b"thumbnail",
+    b"lightbox",
 ];
 
 /// Groups of elements closed by an implied end tag.

@@ -690,7 +690,29 @@ impl Engine {
                     .collect();
                 (found, exact_until)
             }
-            Node::Repeated(id) => {
+            Node::Repeated {
+                node: id,
+                line: true,
+            } => {
+                // Source lines are read in text and Markdown only: elsewhere
+                // a repeated line has nothing to match.
+                let Some(source) = region.lines else {
+                    return (Vec::new(), ALL);
+                };
+                // Most documents repeat no line: one pass over the region's
+                // source finds that before the inner matcher runs at all.
+                let span = region.folded.to_source(0..text.len());
+                let copies = pasted_lines(source, span);
+                if copies.is_empty() {
+                    return (Vec::new(), ALL);
+                }
+                let inner = self.eval(region, *id);
+                (
+                    repeated_line_hits(source, &region.folded, &copies, &inner),
+                    inner.exact_until,
+                )
+            }
+            Node::Repeated { node: id, .. } => {
                 let inner = self.eval(region, *id);
                 let mut hits = repeated_lines(text, &inner);
                 if let Some(source) = region.lines {
@@ -1491,58 +1513,178 @@ fn repeated_lines<'e>(text: &str, hits: &[Hit<'e>]) -> Vec<Hit<'e>> {
 /// Hits of a line of the source that repeats the line right before it
 /// (a caption pasted twice with a single line break, which folding joins
 /// into one paragraph), each covering the folded text of the repeated line.
-/// Each line is read a bounded number of times however many hits it holds.
+/// A hit that runs over several source lines (a pattern for a whole line,
+/// which the fold sees as one paragraph) has each of its lines read. Each
+/// line is read a bounded number of times however many hits it holds.
 fn repeated_source_lines<'e>(source: &str, folded: &Folded, hits: &[Hit<'e>]) -> Vec<Hit<'e>> {
     let text = folded.text();
     let bytes = source.as_bytes();
     let mut out = Vec::new();
     let mut done = 0;
     for hit in hits {
-        if hit.range.start < done {
+        if hit.range.end.max(hit.range.start + 1) <= done {
             continue;
         }
-        let at = folded.to_source(hit.range.start..hit.range.start).start;
-        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-        let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
-        work::add(line_end - line_start);
-        // The folded stretch of this source line, around the hit.
-        let mut a = hit.range.start;
-        while let Some(c) = text[..a].chars().next_back() {
-            let p = a - c.len_utf8();
-            if folded.to_source(p..a).start < line_start {
+        let mut pos = hit.range.start.max(done);
+        while !text.is_char_boundary(pos) {
+            pos += 1;
+        }
+        loop {
+            let at = folded.to_source(pos..pos).start;
+            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+            work::add(line_end - line_start);
+            // The folded stretch of this source line, around `pos`.
+            let mut a = pos;
+            while let Some(c) = text[..a].chars().next_back() {
+                let p = a - c.len_utf8();
+                if folded.to_source(p..a).start < line_start {
+                    break;
+                }
+                a = p;
+            }
+            let mut b = pos.max(a);
+            while let Some(c) = text[b..].chars().next() {
+                let n = b + c.len_utf8();
+                if folded.to_source(b..n).end > line_end {
+                    break;
+                }
+                b = n;
+            }
+            done = b.max(pos + 1).max(done);
+            if line_start > 0 {
+                let before_start =
+                    memchr::memrchr(b'\n', &bytes[..line_start - 1]).map_or(0, |i| i + 1);
+                work::add(line_start - before_start);
+                let this = source[line_start..line_end].trim();
+                let before = source[before_start..line_start - 1].trim();
+                // A blank line before is a paragraph break: `repeated_lines`
+                // reads those.
+                if !this.is_empty() && !before.is_empty() && fold_str(this) == fold_str(before) {
+                    let line = &text[a..b];
+                    let lead = line.len() - line.trim_start().len();
+                    let range = a + lead..a + line.trim_end().len();
+                    if !range.is_empty() {
+                        out.push(Hit {
+                            range,
+                            caps: hit.caps.clone(),
+                        });
+                    }
+                }
+            }
+            // On to the hit's next source line, past what stands for this
+            // line's break.
+            let mut next = b;
+            while let Some(c) = text[next..].chars().next() {
+                let n = next + c.len_utf8();
+                if folded.to_source(next..n).start > line_end {
+                    break;
+                }
+                next = n;
+            }
+            if next >= hit.range.end || next >= text.len() || next <= pos {
                 break;
             }
-            a = p;
+            done = done.max(next);
+            pos = next;
         }
-        let mut b = hit.range.end.max(a);
-        while let Some(c) = text[b..].chars().next() {
-            let n = b + c.len_utf8();
-            if folded.to_source(b..n).end > line_end {
-                break;
-            }
-            b = n;
+    }
+    out
+}
+
+/// Source ranges (trimmed) of the lines in `span` of `source` that repeat
+/// the line right before them byte for byte, with a single line break
+/// between: a line a scraper pasted twice. The line before may lie before
+/// `span` (a footer's first line repeats the body's last).
+fn pasted_lines(source: &str, span: Range<usize>) -> Vec<Range<usize>> {
+    let bytes = source.as_bytes();
+    let end = span.end.min(bytes.len());
+    let trim = |r: Range<usize>| -> Range<usize> {
+        let s = &source[r.clone()];
+        let lead = s.len() - s.trim_start().len();
+        r.start + lead..r.start + s.trim_end().len()
+    };
+    let mut out = Vec::new();
+    let mut start = memchr::memrchr(b'\n', &bytes[..span.start.min(end)]).map_or(0, |i| i + 1);
+    let mut before: Option<Range<usize>> = (start > 0).then(|| {
+        let b = memchr::memrchr(b'\n', &bytes[..start - 1]).map_or(0, |i| i + 1);
+        trim(b..start - 1)
+    });
+    while start < end {
+        let stop = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        work::add(stop - start);
+        let this = trim(start..stop);
+        if let Some(b) = &before
+            && !this.is_empty()
+            && !b.is_empty()
+            && source[this.clone()] == source[b.clone()]
+            && source[this.clone()].chars().any(|c| c.is_alphanumeric())
+        {
+            out.push(this.clone());
         }
-        done = b.max(hit.range.start + 1);
-        if line_start == 0 {
-            continue;
+        before = Some(this);
+        start = stop + 1;
+    }
+    out
+}
+
+/// The smallest folded offset (a character boundary) whose source position
+/// is at or past `at`.
+fn folded_at(folded: &Folded, at: usize) -> usize {
+    let text = folded.text();
+    let (mut lo, mut hi) = (0, text.len());
+    while lo < hi {
+        let mut mid = lo + (hi - lo) / 2;
+        while !text.is_char_boundary(mid) {
+            mid -= 1;
         }
-        let before_start = memchr::memrchr(b'\n', &bytes[..line_start - 1]).map_or(0, |i| i + 1);
-        work::add(line_start - before_start);
-        let this = source[line_start..line_end].trim();
-        let before = source[before_start..line_start - 1].trim();
-        // A blank line before is a paragraph break: `repeated_lines` reads those.
-        if this.is_empty() || before.is_empty() || fold_str(this) != fold_str(before) {
-            continue;
+        if mid < lo {
+            mid = lo;
         }
+        if folded.to_source(mid..mid).start >= at {
+            hi = mid;
+        } else {
+            let next = mid + text[mid..].chars().next().map_or(1, char::len_utf8);
+            lo = next;
+        }
+    }
+    lo
+}
+
+/// A hit on each pasted line that holds a hit of `inner`, covering the
+/// folded text of the line.
+fn repeated_line_hits<'e>(
+    source: &str,
+    folded: &Folded,
+    copies: &[Range<usize>],
+    inner: &[Hit<'e>],
+) -> Vec<Hit<'e>> {
+    let text = folded.text();
+    let mut out = Vec::new();
+    for copy in copies {
+        let a = folded_at(folded, copy.start);
+        let b = folded_at(folded, copy.end).max(a);
         let line = &text[a..b];
         let lead = line.len() - line.trim_start().len();
         let range = a + lead..a + line.trim_end().len();
-        if !range.is_empty() {
-            out.push(Hit {
-                range,
-                caps: hit.caps.clone(),
-            });
+        // A line the region does not hold (a Markdown code block) folds to
+        // nothing, or to other text.
+        if range.is_empty() || text[range.clone()] != fold_str(&source[copy.clone()]) {
+            continue;
         }
+        // Hits are sorted by start; one that starts before the line may
+        // still reach into it.
+        let Some(hit) = inner
+            .iter()
+            .take_while(|h| h.range.start < range.end)
+            .find(|h| h.range.end > range.start)
+        else {
+            continue;
+        };
+        out.push(Hit {
+            range,
+            caps: hit.caps.clone(),
+        });
     }
     out
 }

@@ -366,7 +366,7 @@ fn contact_anchors<'r>(
             }
             Node::Any(ids) | Node::All(ids) => whole |= ids.iter().any(|&id| is_contact(id)),
             Node::Not(id)
-            | Node::Repeated(id)
+            | Node::Repeated { node: id, .. }
             | Node::In { node: id, .. }
             | Node::At { node: id, .. } => whole |= is_contact(*id),
             _ => {}
@@ -459,7 +459,7 @@ fn reaches(
             Node::Any(ids) | Node::All(ids) => stack.extend(ids),
             Node::Near { a, b, .. } => stack.extend([*a, *b]),
             Node::Not(id)
-            | Node::Repeated(id)
+            | Node::Repeated { node: id, .. }
             | Node::In { node: id, .. }
             | Node::At { node: id, .. } => stack.push(*id),
             Node::Phrases(_) | Node::Regex { .. } | Node::Contact { .. } | Node::Publisher(_) => {}
@@ -487,7 +487,10 @@ fn rebase(node: Node, offset: usize) -> Node {
             side,
             negate,
         },
-        Node::Repeated(id) => Node::Repeated(id + offset),
+        Node::Repeated { node, line } => Node::Repeated {
+            node: node + offset,
+            line,
+        },
         Node::In { scopes, node } => Node::In {
             scopes,
             node: node + offset,

@@ -532,7 +532,9 @@ impl Compiler<'_> {
                     self.captures(*b, out);
                 }
             }
-            Node::Repeated(id) | Node::In { node: id, .. } | Node::At { node: id, .. } => {
+            Node::Repeated { node: id, .. }
+            | Node::In { node: id, .. }
+            | Node::At { node: id, .. } => {
                 self.captures(*id, out);
             }
         }
@@ -602,6 +604,7 @@ impl Compiler<'_> {
             ("near", m.near.is_some()),
             ("not_near", m.not_near.is_some()),
             ("repeated", m.repeated.is_some()),
+            ("repeated_line", m.repeated_line.is_some()),
             ("template", m.template.is_some()),
             ("publisher", m.publisher.is_some()),
         ]
@@ -617,7 +620,7 @@ impl Compiler<'_> {
                     format!("this matcher has several kinds: {}", kinds.join(", "))
                 },
                 "matcher",
-                "a matcher has exactly one of: phrases, regex, contact, ref, any, all, not, near, not_near, repeated, template, publisher",
+                "a matcher has exactly one of: phrases, regex, contact, ref, any, all, not, near, not_near, repeated, repeated_line, template, publisher",
             ));
         }
         let kind = kinds[0];
@@ -651,7 +654,17 @@ impl Compiler<'_> {
         }
         if let Some(inner) = &m.repeated {
             let id = self.matcher(inner)?;
-            return Ok(self.push(Node::Repeated(id)));
+            return Ok(self.push(Node::Repeated {
+                node: id,
+                line: false,
+            }));
+        }
+        if let Some(inner) = &m.repeated_line {
+            let id = self.matcher(inner)?;
+            return Ok(self.push(Node::Repeated {
+                node: id,
+                line: true,
+            }));
         }
 
         if let Some(phrases) = &m.phrases {

@@ -225,8 +225,13 @@ pub(crate) enum Node {
         side: Side,
         negate: bool,
     },
-    /// Matches whose line repeats the line just before it.
-    Repeated(NodeId),
+    /// Matches whose line repeats the line just before it. With `line`
+    /// (`repeated_line:`), only a source line repeated with a single line
+    /// break between (text and Markdown), not a paragraph or an HTML block.
+    Repeated {
+        node: NodeId,
+        line: bool,
+    },
     /// Occurrences of a configured publisher value (folded, on word boundaries).
     Publisher(Field),
     /// Matches that lie in regions these scopes admit.

@@ -162,6 +162,11 @@ pub(crate) struct RawMatcher {
     /// it (a caption or credit pasted twice).
     #[serde(default)]
     pub(crate) repeated: Option<Box<Spanned<RawMatcher>>>,
+    /// Matches of this matcher whose source line is the same as the line
+    /// right before it, with a single line break between (text and
+    /// Markdown): a line pasted twice, whatever it says.
+    #[serde(default)]
+    pub(crate) repeated_line: Option<Box<Spanned<RawMatcher>>>,
     /// Canonical wording with `{slot}`s; literal text is folded, whitespace
     /// and punctuation are matched loosely, each slot is a named capture.
     #[serde(default)]
