@@ -1368,6 +1368,26 @@ impl<'a> Walk<'a> {
         });
     }
 
+    /// The source range of the items from `first` on when, together, they
+    /// are a label: one to three words, at most 30 characters ("Related",
+    /// "Read more", «اقرأ أيضا»). A heading or a link that says only that
+    /// is the page's own navigation, not text pasted into the article.
+    fn label_range(&self, first: usize) -> Option<Range<usize>> {
+        let items = self.items.get(first..)?;
+        let (start, end) = (items.first()?.src.start, items.last()?.src.end);
+        let mut words = 0;
+        let mut chars = 0;
+        for item in items.iter().filter(|i| i.kind == Kind::Text) {
+            let text = item.text.as_deref().unwrap_or(&self.src[item.src.clone()]);
+            words += text.split_whitespace().count();
+            chars += text.trim().chars().count();
+            if words > 3 || chars > 30 {
+                return None;
+            }
+        }
+        (words > 0 && start < end).then_some(start..end)
+    }
+
     fn pop_to(&mut self, index: usize) {
         while self.stack.len() > index {
             self.pop();
@@ -1394,6 +1414,11 @@ impl<'a> Walk<'a> {
             && self.items.len() > open.first_item
         {
             self.furniture.push(first.src.start..last.src.end);
+        } else if matches!(open.name.as_str(), "h2" | "h3" | "h4" | "h5" | "h6" | "a")
+            && !self.stack.iter().any(|o| o.furniture)
+            && let Some(range) = self.label_range(open.first_item)
+        {
+            self.furniture.push(range);
         }
         if let Some(n) = self.open.get_mut(&open.name) {
             *n = n.saturating_sub(1);
