@@ -728,6 +728,13 @@ const CREDIT_CLASSES: &[&[u8]] = &[
     b"photographer",
     b"courtesy",
     b"attribution",
+    b"photo-by",
+    b"photoby",
+    b"image-source",
+    b"img-source",
+    b"photo-source",
+    b"image-author",
+    b"photo-author",
 ];
 
 /// Class and id words that mark an element as the site's own furniture
@@ -1298,7 +1305,9 @@ impl<'a> Walk<'a> {
                     .any(|word| find_ascii_ci(value, word).is_some())
             })
         };
-        if creditish("class") || creditish("id") {
+        // `<cite>` and `<small>` in a caption hold its credit by convention.
+        let caption_credit = matches!(name, "cite" | "small") && self.flags & FIGCAPTION != 0;
+        if creditish("class") || creditish("id") || caption_credit {
             flags |= CREDIT;
         }
         if name == "figure" {
@@ -1802,7 +1811,7 @@ impl<'a> Walk<'a> {
             i.kind.in_flow() && (i.flags & FOOTER != 0 || (i.footer > 0 && footer_ok[i.footer - 1]))
         });
         let alt = select(items, |i| i.kind == Kind::Alt);
-        let captions = figcaptions(items, &self.figures);
+        let captions = figcaptions(items, &self.figures, self.src);
         let license = select(items, |i| {
             i.kind == Kind::LicenseHref || (i.kind == Kind::Text && i.flags & LICENSE != 0)
         });
@@ -1886,7 +1895,7 @@ fn json_ld_inner(src: &str, range: Range<usize>) -> Range<usize> {
 /// no image (a video player, a slideshow button), when all its text is a link (a teaser headline), or
 /// when its figure marks a credit in its own markup (an element whose class
 /// names a credit): the page says who took the photo.
-fn figcaptions(items: &[Item], figures: &[Figure]) -> Vec<Vec<Segment>> {
+fn figcaptions(items: &[Item], figures: &[Figure], source: &str) -> Vec<Vec<Segment>> {
     let member = |i: &Item| i.kind.in_flow() && i.flags & FIGCAPTION != 0;
     let mut runs = Vec::new();
     let mut start = None;
@@ -1917,10 +1926,90 @@ fn figcaptions(items: &[Item], figures: &[Figure]) -> Vec<Vec<Segment>> {
             let figure = run.first().map_or(0, |i| i.figure);
             let shows_image = figure > 0 && figures[figure - 1].image;
             let all_link = !text.is_empty() && text.iter().all(|i| i.flags & LINK != 0);
-            shows_image && !all_link && !credited(figure)
+            // A gallery's date or counter ("3 May 2024", "4 / 12") is no
+            // caption that needs a credit.
+            let words = text
+                .iter()
+                .any(|i| has_words(i.text.as_deref().unwrap_or(&source[i.src.clone()])));
+            shows_image && !all_link && !credited(figure) && words
         })
         .map(|run| select(&items[run], member))
         .collect()
+}
+
+/// Whether a caption's text says something besides a date or a count:
+/// a word of two letters or more that is not a month's name.
+fn has_words(text: &str) -> bool {
+    const MONTHS: &[&str] = &[
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+        "of",
+        "ינואר",
+        "פברואר",
+        "מרץ",
+        "מרס",
+        "אפריל",
+        "מאי",
+        "יוני",
+        "יולי",
+        "אוגוסט",
+        "ספטמבר",
+        "אוקטובר",
+        "נובמבר",
+        "דצמבר",
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "ابريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "اغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "اكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+        "كانون",
+        "شباط",
+        "آذار",
+        "نيسان",
+        "أيار",
+        "حزيران",
+        "تموز",
+        "آب",
+        "أيلول",
+        "تشرين",
+        "الأول",
+        "الثاني",
+        "من",
+    ];
+    text.split(|c: char| !c.is_alphabetic())
+        .any(|w| w.chars().count() >= 2 && !MONTHS.iter().any(|m| w.eq_ignore_ascii_case(m)))
 }
 
 /// A text item holds something besides white space.
