@@ -58,6 +58,7 @@ const HEBREW: Tables = Tables {
         "השימוש שנעשה באתר זה בתמונות הוא",
         "כל התמונות באתר זה מוצגות",
         "התמונות שבכתבה זו פורסמו",
+        "הסרטון מוגש",
     ],
     unders: &[
         "לפי סעיף",
@@ -95,6 +96,7 @@ const HEBREW: Tables = Tables {
         "https://kafr-news.co.il/contact",
         "03-5551234",
         "1-700-500-500",
+        "1-800-500-500",
     ],
     bad_contacts: &[
         "rights@kafr-news.co,il",
