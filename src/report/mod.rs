@@ -88,22 +88,19 @@ pub struct RuleInfo {
 
 impl RuleInfo {
     pub fn of(rule: &crate::pack::Rule) -> RuleInfo {
-        let mut title = String::new();
-        let mut rest = rule.message.as_str();
-        while let Some(open) = rest.find('{') {
-            title.push_str(&rest[..open]);
-            match rest[open..].find('}') {
-                Some(close) => {
-                    title.push('…');
-                    rest = &rest[open + close + 1..];
-                }
-                None => {
-                    rest = &rest[open..];
-                    break;
-                }
-            }
-        }
-        title.push_str(rest);
+        // The message with each placeholder shown as «…» and `{{`/`}}` as
+        // the brace they stand for, read by the parser packs were checked
+        // with when they loaded.
+        let title = match crate::pack::placeholder::parts(&rule.message) {
+            Ok(parts) => parts
+                .into_iter()
+                .map(|part| match part {
+                    crate::pack::placeholder::Part::Text(t) => t,
+                    crate::pack::placeholder::Part::Placeholder(_) => "…",
+                })
+                .collect(),
+            Err(_) => rule.message.clone(),
+        };
         RuleInfo {
             id: rule.id.clone(),
             severity: rule.severity,
@@ -159,5 +156,20 @@ pub fn write(
             human::problems(outcome, style, err)?;
             summary::write(outcome, out)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rule's title (SARIF's short description) shows placeholders as
+    /// «…» and an escaped brace as the brace, as messages print them.
+    #[test]
+    fn a_rules_title_reads_escaped_braces_as_braces() {
+        let yaml = "pack: p\nrules:\n  - id: r\n    severity: info\n    message: \"the {{house}} style forbids «{match}» here\"\n    forbid: { phrases: [read more] }\n";
+        let pack = crate::Pack::from_yaml("p.yaml", yaml).expect("loads");
+        let info = RuleInfo::of(&pack.rules[0]);
+        assert_eq!(info.title, "the {house} style forbids «…» here");
     }
 }
