@@ -369,7 +369,9 @@ fn contact_anchors<'r>(
             | Node::Repeated { node: id, .. }
             | Node::In { node: id, .. }
             | Node::At { node: id, .. } => whole |= is_contact(*id),
-            _ => {}
+            // No children: nothing here pairs a contact with an anchor.
+            // (Listed, not `_`: a new kind must be thought through here.)
+            Node::Phrases(_) | Node::Regex { .. } | Node::Contact { .. } | Node::Publisher(_) => {}
         }
     }
     for rule in rules {
@@ -433,7 +435,19 @@ fn reads_once(nodes: &[Node], sees_edges: &[bool], rule: &Rule) -> bool {
                 ..
             } => true,
             Node::Regex { .. } => sees_edges[id],
-            _ => false,
+            // Listed, not `_`: a new kind must say whether a region inside
+            // another can change what it finds.
+            Node::At {
+                position: Position::Footer | Position::Content,
+                ..
+            }
+            | Node::Near { negate: false, .. }
+            | Node::Phrases(_)
+            | Node::Contact { .. }
+            | Node::Any(_)
+            | Node::All(_)
+            | Node::Repeated { .. }
+            | Node::Publisher(_) => false,
         },
     )
 }
