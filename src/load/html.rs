@@ -718,7 +718,10 @@ const LINK: u16 = 1 << 7;
 /// byline, photographer, courtesy, attribution): the page's own markup for
 /// who took a photo.
 const CREDIT: u16 = 1 << 8;
-const FLAG_COUNT: usize = 9;
+/// Inside a heading below the first (`<h2>`–`<h6>`) or a `<time>`: in a
+/// gallery's caption, a section title or a date, not words about a photo.
+const HEADING: u16 = 1 << 9;
+const FLAG_COUNT: usize = 10;
 
 /// Class and id words that mark an element as a photo credit.
 const CREDIT_CLASSES: &[&[u8]] = &[
@@ -1289,6 +1292,7 @@ impl<'a> Walk<'a> {
             "figcaption" => FIGCAPTION,
             "a" => LINK,
             "h1" if !self.h1_found => H1,
+            "h2" | "h3" | "h4" | "h5" | "h6" | "time" => HEADING,
             "template" | "svg" => SKIP,
             _ => 0,
         };
@@ -1926,11 +1930,13 @@ fn figcaptions(items: &[Item], figures: &[Figure], source: &str) -> Vec<Vec<Segm
             let figure = run.first().map_or(0, |i| i.figure);
             let shows_image = figure > 0 && figures[figure - 1].image;
             let all_link = !text.is_empty() && text.iter().all(|i| i.flags & LINK != 0);
-            // A gallery's date or counter ("3 May 2024", "4 / 12") is no
-            // caption that needs a credit.
-            let words = text
-                .iter()
-                .any(|i| has_words(i.text.as_deref().unwrap_or(&source[i.src.clone()])));
+            // A gallery's date or counter ("3 May 2024", "4 / 12"), or a
+            // section title or date in its own element, is no caption that
+            // needs a credit.
+            let words = text.iter().any(|i| {
+                i.flags & HEADING == 0
+                    && has_words(i.text.as_deref().unwrap_or(&source[i.src.clone()]))
+            });
             shows_image && !all_link && !credited(figure) && words
         })
         .map(|run| select(&items[run], member))
