@@ -4,24 +4,9 @@
 
 mod common;
 
-use common::{clearance, clearance_stdin, json, write};
+use common::{clearance, clearance_stdin, json, problems, write};
 
 use clearance::load::{KINDS, Kind, extension_list, extensions};
-
-/// `(path, message)` of every problem in a JSON report.
-fn problems(run: &common::Run) -> Vec<(String, String)> {
-    json(run)["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["path"].as_str().unwrap().to_string(),
-                p["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
 
 /// A diagnostic's text with the wrapping undone (miette wraps at the
 /// terminal's width and marks continued lines with `│`).

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{clearance, clearance_stdin, json, write};
+use common::{clearance, clearance_stdin, json, problems, write};
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -67,20 +67,6 @@ fn found(run: &common::Run) -> Vec<(String, String)> {
 
 const RULES: [&str; 2] = ["il-27a/contact-missing", "il-27a/section-malformed"];
 
-fn problem_messages(run: &common::Run) -> Vec<(String, String)> {
-    json(run)["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["path"].as_str().unwrap().to_string(),
-                p["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 /// `--jobs 100000` on one file used to start thousands of spinning
 /// threads and run for minutes; now it starts one worker and says that
 /// the number was capped.
@@ -141,7 +127,7 @@ fn standard_input_has_the_file_cap_and_bounded_memory() {
     let run = with_endless_stdin(dir.path(), &args, b"Photo: N/A\n");
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(
-        problem_messages(&run),
+        problems(&run),
         [(
             "<stdin>".to_string(),
             "standard input is over the 100000-byte limit (--max-file-size); nothing of it was checked"
@@ -188,7 +174,7 @@ fn a_json_lines_record_over_the_cap_is_never_held_whole() {
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(
-        problem_messages(&run),
+        problems(&run),
         [(
             "<stdin>:2".to_string(),
             "record is over 1000 bytes, over the 1000-byte limit; skipped".to_string()
@@ -326,7 +312,7 @@ fn a_short_article_with_stray_bytes_is_read_as_utf8() {
         "{finding}"
     );
     assert_eq!(
-        problem_messages(&run),
+        problems(&run),
         [(
             "short.txt".to_string(),
             "some bytes are not valid UTF-8 and were replaced; the rest was checked".to_string()
@@ -350,7 +336,7 @@ fn a_charset_that_cannot_be_read_is_reported_as_unchecked() {
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(
-        problem_messages(&run),
+        problems(&run),
         [(
             "kr.html".to_string(),
             "the page declares the charset `iso-2022-kr`, which cannot be read safely; nothing of it was checked"

@@ -325,17 +325,22 @@ fn profile() -> Profile {
     profile
 }
 
+/// The rule ids found in a document, for a publisher that requires 27A.
+fn rules_found(engine: &Engine, kind: Kind, text: String) -> Vec<String> {
+    let doc = from_source("n", kind, text);
+    engine
+        .check_with(&doc, &profile())
+        .findings
+        .into_iter()
+        .map(|f| f.rule)
+        .collect()
+}
+
 /// The rule ids found in each placement of `notice`, which must be
 /// `expected` in every one; the failures, described.
 fn check(engine: &Engine, t: &Tables, notice: &str, expected: &[&str], failures: &mut Vec<String>) {
     for (place, kind, text) in placed(t, notice) {
-        let doc = from_source("n", kind, text);
-        let found: Vec<String> = engine
-            .check_with(&doc, &profile())
-            .findings
-            .into_iter()
-            .map(|f| f.rule)
-            .collect();
+        let found = rules_found(engine, kind, text);
         if found != expected {
             failures.push(format!(
                 "[{}/{place}] {notice}\n    expected {expected:?}, got {found:?}",
@@ -394,13 +399,7 @@ fn a_caption_notice_relies_on_the_footers_contact() {
             );
             let text = format!("{caption}\n\n{long}\n\n{long}\n\n{footer}\n");
             for (kind, doc) in [(Kind::Html, html), (Kind::Text, text)] {
-                let doc = from_source("n", kind, doc);
-                let found: Vec<String> = engine
-                    .check_with(&doc, &profile())
-                    .findings
-                    .into_iter()
-                    .map(|f| f.rule)
-                    .collect();
+                let found = rules_found(&engine, kind, doc);
                 if !found.is_empty() {
                     failures.push(format!(
                         "[{}/{kind:?}] {caption} … {footer}\n    got {found:?}",
@@ -410,13 +409,7 @@ fn a_caption_notice_relies_on_the_footers_contact() {
             }
         }
         // Without the footer's contact, the caption's notice lacks one.
-        let lone = from_source("n", Kind::Text, format!("{caption}\n\n{}\n", t.lead));
-        let found: Vec<String> = engine
-            .check_with(&lone, &profile())
-            .findings
-            .into_iter()
-            .map(|f| f.rule)
-            .collect();
+        let found = rules_found(&engine, Kind::Text, format!("{caption}\n\n{}\n", t.lead));
         assert_eq!(found, [CONTACT_MISSING], "{caption}");
     }
     report(&failures, tried);

@@ -60,6 +60,22 @@ pub(crate) fn json(run: &Run) -> Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr))
 }
 
+/// `(path, message)` of every problem in a JSON report.
+#[allow(dead_code)]
+pub(crate) fn problems(run: &Run) -> Vec<(String, String)> {
+    json(run)["problems"]
+        .as_array()
+        .expect("a problems array")
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap_or_default().to_string(),
+                p["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Writes a file under `dir`, creating its folders.
 pub(crate) fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
     let path = dir.join(rel);
