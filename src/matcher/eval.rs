@@ -272,39 +272,30 @@ impl Engine {
         for (&(_, rule, severity), read) in active.iter().zip(&reads) {
             let scoped: Vec<&RegionEval<'_>> =
                 read.iter().filter_map(|&k| regions[k].as_ref()).collect();
-            // A condition that is not met, or not known to be (a list cut
-            // short found nothing before its cut), leaves the rule out: when
-            // unknown, the rule is not checked anywhere.
-            let unmet = |node: NodeId| {
+            // Whether a condition matches where the rule reads: `None` when
+            // a list cut short found nothing before its cut, so it is not
+            // known; the rule is then not checked anywhere, and says so.
+            let matched = |node: NodeId| {
                 if scoped.iter().any(|r| !self.eval(r, node).is_empty()) {
-                    return false;
+                    return Some(true);
                 }
                 if scoped.iter().any(|r| !self.eval(r, node).complete()) {
                     for r in &scoped {
                         r.stopped(&rule.id, 0);
                     }
+                    return None;
                 }
-                true
+                Some(false)
             };
-            if rule.when.is_some_and(unmet) {
+            // `when` must be known to match, `unless` known not to.
+            if rule.when.is_some_and(|n| matched(n) != Some(true))
+                || rule.unless.is_some_and(|n| matched(n) != Some(false))
+            {
                 continue;
-            }
-            // `unless`: a match anywhere the rule reads leaves it out; so
-            // does a list cut short before it found one (it might have).
-            if let Some(node) = rule.unless {
-                if scoped.iter().any(|r| !self.eval(r, node).is_empty()) {
-                    continue;
-                }
-                if scoped.iter().any(|r| !self.eval(r, node).complete()) {
-                    for r in &scoped {
-                        r.stopped(&rule.id, 0);
-                    }
-                    continue;
-                }
             }
             if let Some(trigger) = rule.required_when
                 && !profile.required.contains(rule.pack())
-                && unmet(trigger)
+                && matched(trigger) != Some(true)
             {
                 continue;
             }
