@@ -1643,7 +1643,8 @@ fn folded_at(folded: &Folded, at: usize) -> usize {
 }
 
 /// A hit on each pasted line that holds a hit of `inner`, covering the
-/// folded text of the line.
+/// folded text of the line. `copies` and `inner` are both in order, so each
+/// line finds its hit by a binary search, not a scan of every hit before it.
 fn repeated_line_hits<'e>(
     source: &str,
     folded: &Folded,
@@ -1651,6 +1652,15 @@ fn repeated_line_hits<'e>(
     inner: &[Hit<'e>],
 ) -> Vec<Hit<'e>> {
     let text = folded.text();
+    // Hits are sorted by start; one that starts before a line may still
+    // reach into it. `reach[k]` is the furthest end among the first k + 1.
+    let reach: Vec<usize> = inner
+        .iter()
+        .scan(0, |end, h| {
+            *end = (*end).max(h.range.end);
+            Some(*end)
+        })
+        .collect();
     let mut out = Vec::new();
     for copy in copies {
         let a = folded_at(folded, copy.start);
@@ -1663,13 +1673,10 @@ fn repeated_line_hits<'e>(
         if range.is_empty() || text[range.clone()] != fold_str(&source[copy.clone()]) {
             continue;
         }
-        // Hits are sorted by start; one that starts before the line may
-        // still reach into it.
-        let Some(hit) = inner
-            .iter()
-            .take_while(|h| h.range.start < range.end)
-            .find(|h| h.range.end > range.start)
-        else {
+        // The first hit that ends past the line's start is the first whose
+        // end raised `reach` past it.
+        let k = reach.partition_point(|&end| end <= range.start);
+        let Some(hit) = inner.get(k).filter(|h| h.range.start < range.end) else {
             continue;
         };
         out.push(Hit {
