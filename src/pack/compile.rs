@@ -30,7 +30,8 @@ const PACK_REGEX_BUDGET: usize = 16 << 20;
 /// parser caps nesting within one value; `define:` chains are capped here,
 /// so neither compiling nor checking runs out of stack.
 const MAX_MATCHER_DEPTH: usize = 64;
-/// Placeholders every message may use.
+/// Placeholders a message may use: `found` and `expected` only in a rule
+/// with `expect` checks, `count` only in a `forbid` rule.
 const BUILTIN_PLACEHOLDERS: &[&str] = &[
     "match",
     "found",
@@ -326,20 +327,14 @@ impl Compiler<'_> {
             "count" => counted,
             _ => BUILTIN_PLACEHOLDERS.contains(&name) || captures.contains(name),
         };
-        let mut names: Vec<String> = vec!["{match}".to_string()];
-        if checked {
-            names.extend(["{found}".to_string(), "{expected}".to_string()]);
-        }
-        if counted {
-            names.push("{count}".to_string());
-        }
-        names.extend(
-            ["publisher.name", "publisher.domains", "publisher.contact"]
-                .iter()
-                .map(|p| format!("{{{p}}}")),
-        );
-        names.extend(captures.iter().map(|c| format!("{{{c}}}")));
-        let available = names.join(", ");
+        let available = BUILTIN_PLACEHOLDERS
+            .iter()
+            .copied()
+            .filter(|name| fillable(name))
+            .chain(captures.iter().map(String::as_str))
+            .map(|name| format!("{{{name}}}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         self.check_placeholders("message", &raw.message, &fillable, &available)?;
         if let Some(help) = &raw.help {
             self.check_placeholders("help", help, &is_variable, PUBLISHER_PLACEHOLDERS)?;
