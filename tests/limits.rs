@@ -6,24 +6,15 @@ mod common;
 
 use common::{clearance, clearance_stdin, json, problems, write};
 use std::io::Write as _;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A notice whose section is malformed: `il-27a/section-malformed`.
 const MALFORMED: &str = "התמונות מובאות בהתאם לסעיף 27 לחוק זכויות יוצרים\n";
 
 /// Runs the binary with an endless stream on standard input (`line`
-/// repeated until the binary stops reading), and gives up after `limit`.
+/// repeated until the binary stops reading), and gives up after a minute.
 fn with_endless_stdin(dir: &std::path::Path, args: &[&str], line: &[u8]) -> common::Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clearance"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
+    let mut child = common::spawn(dir, args);
     let mut stdin = child.stdin.take().unwrap();
     let chunk = line.repeat(1 + 65536 / line.len());
     let writer = std::thread::spawn(move || {
@@ -41,13 +32,9 @@ fn with_endless_stdin(dir: &std::path::Path, args: &[&str], line: &[u8]) -> comm
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let out = child.wait_with_output().unwrap();
+    let run = common::finish(child);
     writer.join().unwrap();
-    common::Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run
 }
 
 /// `(path, rule)` of every finding in a JSON report.

@@ -3,7 +3,7 @@
 
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
@@ -29,10 +29,10 @@ pub(crate) fn clearance(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
-/// Runs `clearance ARGS` in `dir` with `input` on standard input.
+/// Starts `clearance ARGS` in `dir`, colour off, with all three streams piped.
 #[allow(dead_code)]
-pub(crate) fn clearance_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clearance"))
+pub(crate) fn spawn(dir: &Path, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_clearance"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -40,17 +40,29 @@ pub(crate) fn clearance_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Run {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("the binary runs");
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    // The binary may stop reading early (a cap): a broken pipe is its answer.
-    let _ = stdin.write_all(input);
-    drop(stdin);
+        .expect("the binary runs")
+}
+
+/// Waits for a spawned run and collects what it said.
+#[allow(dead_code)]
+pub(crate) fn finish(child: Child) -> Run {
     let out = child.wait_with_output().expect("the binary ends");
     Run {
         code: out.status.code().expect("exit code"),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// Runs `clearance ARGS` in `dir` with `input` on standard input.
+#[allow(dead_code)]
+pub(crate) fn clearance_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Run {
+    let mut child = spawn(dir, args);
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    // The binary may stop reading early (a cap): a broken pipe is its answer.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    finish(child)
 }
 
 /// The run's standard output as JSON.
