@@ -996,3 +996,53 @@ fn a_headline_ticker_before_the_article_is_silent() {
         []
     );
 }
+
+/// A page whose template gives credits an element of their own (a class
+/// that names a credit) shows that element only where a credit is due: its
+/// other figures hold the publisher's own art or a document. Without such a
+/// template, a caption with no credit is still reported.
+#[test]
+fn a_template_with_credit_elements_decides_which_figures_need_one() {
+    let engine = builtin_engine();
+    let templated = [
+        (
+            "english, attribution div beside the caption",
+            "<article><figure><img src=a.jpg><figcaption><div class=caption><p>The reactor hall at night.</p></div><div class=attribution><p>Dana Levi for the magazine</p></div></figcaption></figure>\
+             <p>The plant opened in 1962.</p>\
+             <figure><img src=b.png><figcaption><div class=caption><p>The first page of the 1962 report.</p></div></figcaption></figure></article>",
+        ),
+        (
+            "hebrew, photo-credit span",
+            "<article><figure><img src=a.jpg><figcaption>ראש הממשלה בישיבת הממשלה <span class=\"photo-credit\">צילום: יונתן זינדל</span></figcaption></figure>\
+             <p>הממשלה אישרה את התקציב.</p>\
+             <figure><img src=b.jpg><figcaption>מסמך ההחלטה כפי שפורסם</figcaption></figure></article>",
+        ),
+        (
+            "arabic, image-source paragraph after the caption text",
+            "<article><figure><img src=a.jpg><figcaption><p>جلسة المجلس البلدي</p><p class=\"image-source\">تصوير: حسن ابراهيم</p></figcaption></figure>\
+             <p>صادق المجلس على الميزانية.</p>\
+             <figure><img src=b.jpg><figcaption><p>خريطة المشروع كما نشرتها البلدية</p></figcaption></figure></article>",
+        ),
+    ];
+    for (name, html) in templated {
+        let found = findings(&engine, Kind::Html, html, &Profile::default());
+        assert!(
+            !found
+                .iter()
+                .any(|(rule, _)| rule == "attribution/photo-credit-missing"),
+            "{name}: {found:#?}"
+        );
+    }
+    // A `<small>` or `<cite>` credit is markup an editor typed, not a
+    // template's credit field: the other figures still need their own.
+    let untemplated = "<article><figure><img src=a.jpg><figcaption>جلسة المجلس البلدي <small>تصوير: حسن ابراهيم</small></figcaption></figure>\
+         <p>صادق المجلس على الميزانية.</p>\
+         <figure><img src=b.jpg><figcaption>خريطة المشروع كما نشرتها البلدية</figcaption></figure></article>";
+    let found = findings(&engine, Kind::Html, untemplated, &Profile::default());
+    let missing: Vec<&str> = found
+        .iter()
+        .filter(|(rule, _)| rule == "attribution/photo-credit-missing")
+        .map(|(_, text)| text.as_str())
+        .collect();
+    assert_eq!(missing, ["خريطة المشروع كما نشرتها البلدية"]);
+}

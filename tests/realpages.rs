@@ -20,14 +20,7 @@ use std::process::Command;
 use serde_json::Value;
 
 /// Labels not met yet: (page, rule, why).
-const KNOWN_UNMET: &[(&str, &str, &str)] = &[(
-    "073-readability-quanta-1.html",
-    "attribution/photo-credit-missing",
-    "an original page whose second figure (a clip of a paper's acknowledgements) has a caption \
-     and no credit; the label says the page needs none. Silencing it would need a rule such as \
-     'a page that credits some figures in credit elements needs no credit on the others', which \
-     would also hide real misses on republished pages",
-)];
+const KNOWN_UNMET: &[(&str, &str, &str)] = &[];
 
 fn realpages() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realpages");

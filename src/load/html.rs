@@ -721,7 +721,10 @@ const CREDIT: u16 = 1 << 8;
 /// Inside a heading below the first (`<h2>`–`<h6>`) or a `<time>`: in a
 /// gallery's caption, a section title or a date, not words about a photo.
 const HEADING: u16 = 1 << 9;
-const FLAG_COUNT: usize = 10;
+/// Inside an element whose class or id names a credit: the credit field of
+/// the page's template (a `CREDIT` that markup conventions alone do not set).
+const CREDIT_FIELD: u16 = 1 << 10;
+const FLAG_COUNT: usize = 11;
 
 /// Class and id words that mark an element as a photo credit.
 const CREDIT_CLASSES: &[&[u8]] = &[
@@ -1311,7 +1314,9 @@ impl<'a> Walk<'a> {
         };
         // `<cite>` and `<small>` in a caption hold its credit by convention.
         let caption_credit = matches!(name, "cite" | "small") && self.flags & FIGCAPTION != 0;
-        if creditish("class") || creditish("id") || caption_credit {
+        if creditish("class") || creditish("id") {
+            flags |= CREDIT | CREDIT_FIELD;
+        } else if caption_credit {
             flags |= CREDIT;
         }
         if name == "figure" {
@@ -1898,7 +1903,9 @@ fn json_ld_inner(src: &str, range: Range<usize>) -> Range<usize> {
 /// a photo caption when it stands outside a figure, when its figure shows
 /// no image (a video player, a slideshow button), when all its text is a link (a teaser headline), or
 /// when its figure marks a credit in its own markup (an element whose class
-/// names a credit): the page says who took the photo.
+/// names a credit): the page says who took the photo. A page whose figures
+/// mark credits that way has a credit field in its template, and shows it
+/// only where a credit is due, so none of its figures is reported.
 fn figcaptions(items: &[Item], figures: &[Figure], source: &str) -> Vec<Vec<Segment>> {
     let member = |i: &Item| i.kind.in_flow() && i.flags & FIGCAPTION != 0;
     let mut runs = Vec::new();
@@ -1915,6 +1922,12 @@ fn figcaptions(items: &[Item], figures: &[Figure], source: &str) -> Vec<Vec<Segm
     if let Some(s) = start {
         runs.push(s..items.len());
     }
+    // A page whose template gives credits an element of their own shows
+    // that element only where a credit is due: a figure without it holds the
+    // publisher's own art or a document, not a photo whose credit was lost.
+    let template_credits = items.iter().any(|i| {
+        i.figure > 0 && i.flags & CREDIT_FIELD != 0 && i.kind == Kind::Text && piece_is_visible(i)
+    });
     let credited = |figure: usize| {
         items.iter().any(|i| {
             i.figure == figure
@@ -1937,7 +1950,7 @@ fn figcaptions(items: &[Item], figures: &[Figure], source: &str) -> Vec<Vec<Segm
                 i.flags & HEADING == 0
                     && has_words(i.text.as_deref().unwrap_or(&source[i.src.clone()]))
             });
-            shows_image && !all_link && !credited(figure) && words
+            shows_image && !all_link && !template_credits && !credited(figure) && words
         })
         .map(|run| select(&items[run], member))
         .collect()
