@@ -32,7 +32,7 @@ fn main() -> miette::Result<()> {
     for f in engine.check(&doc).findings {
         println!(
             "{}:{}:{} {} [{}] {}",
-            doc.path, f.line, f.column, f.severity, f.rule, f.message
+            doc.id, f.line, f.column, f.severity, f.rule, f.message
         );
     }
     Ok(())

@@ -14,6 +14,7 @@
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod doc_id;
 mod error;
 pub mod finding;
 pub mod load;
@@ -540,9 +541,9 @@ fn write_baseline(path: &Path, outcome: &Outcome) -> Result<(), Error> {
         .findings()
         .filter(|(_, f)| f.rule != suppress::UNUSED)
         .map(|(file, f)| suppress::BaselineEntry {
-            path: file.path.clone(),
+            path: file.id.to_string(),
             rule: f.rule.clone(),
-            fingerprint: suppress::fingerprint(&f.rule, &file.path, &f.matched),
+            fingerprint: suppress::fingerprint(&f.rule, &file.id.to_string(), &f.matched),
             message: f.message.clone(),
         })
         .collect();
@@ -620,7 +621,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                     .dropped
                     .into_iter()
                     .map(|(rule, count)| report::Dropped {
-                        path: doc.path.clone(),
+                        id: doc.id.clone(),
                         rule,
                         count,
                     });
@@ -629,7 +630,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                 let baselined = options
                     .baseline
                     .as_ref()
-                    .map_or(0, |b| b.filter(&doc.path, &mut findings));
+                    .map_or(0, |b| b.filter(&doc.id.to_string(), &mut findings));
                 // Findings carry their positions; only people need the text.
                 let source = if options.keep_source {
                     doc.source
@@ -637,7 +638,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                     String::new()
                 };
                 let report = (!findings.is_empty()).then_some(FileReport {
-                    path: doc.path,
+                    id: doc.id,
                     source,
                     line_base: doc.line_base,
                     findings,
@@ -679,7 +680,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                     }
                     Err(e) => add(
                         Err(load::InputProblem {
-                            path: display,
+                            id: load::DocId::file(display),
                             message: format!("cannot read: {e}"),
                             span: None,
                             source: None,
@@ -696,7 +697,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
         }
         discover::Found::Error { display, message } => add(
             Err(load::InputProblem {
-                path: display,
+                id: load::DocId::file(display),
                 message,
                 span: None,
                 source: None,
@@ -706,18 +707,13 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
     });
     progress.finish();
     let mut outcome = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+    outcome.reports.sort_by(|a, b| id_order(&a.id, &b.id));
     outcome
-        .reports
-        .sort_by(|a, b| natural_path_order(&a.path, &b.path).then_with(|| a.path.cmp(&b.path)));
-    outcome.dropped.sort_by(|a, b| {
-        natural_path_order(&a.path, &b.path)
-            .then_with(|| a.path.cmp(&b.path))
-            .then_with(|| a.rule.cmp(&b.rule))
-    });
+        .dropped
+        .sort_by(|a, b| id_order(&a.id, &b.id).then_with(|| a.rule.cmp(&b.rule)));
     let by_place = |a: &load::InputProblem, b: &load::InputProblem| {
         let span = |p: &load::InputProblem| p.span.as_ref().map(|s| (s.start, s.end));
-        natural_path_order(&a.path, &b.path)
-            .then_with(|| a.path.cmp(&b.path))
+        id_order(&a.id, &b.id)
             .then_with(|| a.message.cmp(&b.message))
             .then_with(|| span(a).cmp(&span(b)))
     };
@@ -749,7 +745,7 @@ fn read_stdin(options: &ScanOptions, add: &dyn Fn(Result<load::Document, load::I
         &mut bytes,
     ) {
         Ok(_) if bytes.len() as u64 > limit => add(Err(load::InputProblem {
-            path: NAME.to_string(),
+            id: load::DocId::file(NAME),
             message: format!(
                 "standard input is over the {limit}-byte limit (--max-file-size); nothing of it was checked"
             ),
@@ -758,12 +754,20 @@ fn read_stdin(options: &ScanOptions, add: &dyn Fn(Result<load::Document, load::I
         })),
         Ok(_) => add(load::from_input(NAME, options.stdin, &bytes)),
         Err(e) => add(Err(load::InputProblem {
-            path: NAME.to_string(),
+            id: load::DocId::file(NAME),
             message: format!("cannot read: {e}"),
             span: None,
             source: None,
         })),
     }
+}
+
+/// Orders documents by file (naturally: `a2` before `a10`), then records by
+/// line.
+fn id_order(a: &load::DocId, b: &load::DocId) -> std::cmp::Ordering {
+    natural_path_order(&a.file, &b.file)
+        .then_with(|| a.file.cmp(&b.file))
+        .then_with(|| a.record.cmp(&b.record))
 }
 
 /// Orders paths, and `dump.jsonl:9` before `dump.jsonl:10`.

@@ -253,3 +253,17 @@ proptest! {
         check_spans(&text, Kind::Markdown)?;
     }
 }
+
+/// A contact may stand before the notice it belongs to: when the notice is
+/// past a cut, the contacts found around the notices are known only up to
+/// where that notice's window could reach back, not up to the cut.
+#[test]
+fn a_contact_before_a_notice_past_the_cut_is_not_taken_as_known() {
+    let text = "info [at] site [dot] com من قانون حقوق التأليف والنشر\n\n\
+                Copyright 2024 The Associated Press. All rights reserved. This material may not be published\n\n\
+                للمادة ٢٧ أ";
+    let doc = from_source("gen", Kind::Text, text.to_string());
+    if let Err(e) = cap_only_cuts_where_it_says(&doc) {
+        panic!("{e}");
+    }
+}

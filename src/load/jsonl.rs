@@ -14,7 +14,7 @@ use std::io::BufRead;
 use std::ops::Range;
 
 use super::decode::Origin;
-use super::{Document, InputProblem, ProblemSource, Region, Segment, text};
+use super::{DocId, Document, InputProblem, ProblemSource, Region, Segment, text};
 use crate::normalize::Gap;
 
 /// Which record fields hold what. Each role names one field.
@@ -188,15 +188,17 @@ fn problem(
     at: Option<(&str, usize, Range<usize>)>,
 ) -> InputProblem {
     InputProblem {
-        path: format!("{display}:{number}"),
+        id: DocId::record(display, number),
         message,
         span: at
             .as_ref()
             .map(|(_, start, r)| start + r.start..start + r.end),
-        source: at.map(|(line, _, span)| ProblemSource {
-            text: line.to_string(),
-            span,
-            line_base: number.saturating_sub(1),
+        source: at.map(|(line, _, span)| {
+            Box::new(ProblemSource {
+                text: line.to_string(),
+                span,
+                line_base: number.saturating_sub(1),
+            })
         }),
     }
 }
@@ -309,7 +311,7 @@ fn record(
         ));
     }
     Ok(Document {
-        path: format!("{display}:{number}"),
+        id: DocId::record(display, number),
         source: line.to_string(),
         regions,
         problems: Vec::new(),
@@ -506,7 +508,7 @@ mod tests {
         let line = r#"{"title":"\u05db\u05d5\u05ea\u05e8\u05ea","text":"Line one\nלפי סעיף 27א \"quoted\" \ud83d\ude00 end"}"#;
         let all = docs(&format!("{line}\n"));
         let doc = all[0].as_ref().unwrap();
-        assert_eq!(doc.path, "dump.jsonl:1");
+        assert_eq!(doc.id, DocId::record("dump.jsonl", 1));
         assert_eq!(region_text(doc, "title"), "כותרת");
         assert_eq!(
             region_text(doc, "body"),
@@ -537,8 +539,8 @@ mod tests {
         let summary: Vec<String> = all
             .iter()
             .map(|d| match d {
-                Ok(doc) => format!("ok {}", doc.path),
-                Err(p) => format!("err {}", p.path),
+                Ok(doc) => format!("ok {}", doc.id),
+                Err(p) => format!("err {}", p.id),
             })
             .collect();
         assert_eq!(
@@ -576,7 +578,7 @@ mod tests {
             .filter_map(|d| d.as_ref().err())
             .map(|p| {
                 (
-                    p.path.clone(),
+                    p.id.to_string(),
                     p.message.clone(),
                     &input[p.span.clone().unwrap()],
                 )

@@ -16,6 +16,8 @@ mod text;
 use std::ops::Range;
 use std::path::Path;
 
+pub use crate::doc_id::DocId;
+
 use crate::normalize::{Folded, Gap, Piece, fold_pieces};
 
 /// Largest file read, in bytes; larger files are reported and skipped.
@@ -32,8 +34,8 @@ pub const FURNITURE_REGION: &str = "page.furniture";
 /// One article.
 #[derive(Debug)]
 pub struct Document {
-    /// The path as shown in reports.
-    pub path: String,
+    /// Which file, or which record of a file, this is.
+    pub id: DocId,
     /// The file's text, as read (a UTF-8 BOM, if any, is kept: spans are byte
     /// offsets in the original file).
     pub source: String,
@@ -159,13 +161,15 @@ impl Region {
 /// A problem with one input file, pointing into it when possible.
 #[derive(Debug, Clone)]
 pub struct InputProblem {
-    pub path: String,
+    /// The document the problem is in (empty when it is in no file).
+    pub id: DocId,
     pub message: String,
     /// The place, as a byte range of the file as it is on disk (like a
     /// finding's span, whatever the file's encoding).
     pub span: Option<Range<usize>>,
     /// The decoded text around the place, for people, when the span is set.
-    pub source: Option<ProblemSource>,
+    /// Boxed: problems are rare, and results that carry them stay small.
+    pub source: Option<Box<ProblemSource>>,
 }
 
 /// Decoded text a problem is shown in, and the problem's place in it.
@@ -294,7 +298,7 @@ pub fn path_bytes(display: &str) -> Option<Vec<u8>> {
 /// Reads and splits one file. `display` is the path shown in reports.
 pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, InputProblem> {
     let problem = |message: String| InputProblem {
-        path: display.to_string(),
+        id: DocId::file(display),
         message,
         span: None,
         source: None,
@@ -324,7 +328,7 @@ pub fn load_file(path: &Path, display: &str, max_size: u64) -> Result<Document, 
 /// documents.
 pub fn from_input(display: &str, kind: Kind, bytes: &[u8]) -> Result<Document, InputProblem> {
     let problem = |message: &str| InputProblem {
-        path: display.to_string(),
+        id: DocId::file(display),
         message: message.to_string(),
         span: None,
         source: None,
@@ -373,7 +377,7 @@ pub fn from_bytes(display: &str, kind: Kind, bytes: &[u8]) -> Document {
     doc.encoding = decoded.encoding.name();
     if let Some((invalid, multibyte)) = decoded.nearly_utf8 {
         doc.problems.push(InputProblem {
-            path: display.to_string(),
+            id: DocId::file(display),
             message: format!(
                 "read as {}, although it is nearly UTF-8 ({multibyte} UTF-8 characters, {invalid} invalid bytes); if it is UTF-8, repair the stray bytes",
                 decoded.encoding.name()
@@ -383,7 +387,7 @@ pub fn from_bytes(display: &str, kind: Kind, bytes: &[u8]) -> Document {
         });
     } else if decoded.replaced {
         doc.problems.push(InputProblem {
-            path: display.to_string(),
+            id: DocId::file(display),
             message: format!(
                 "some bytes are not valid {} and were replaced; the rest was checked",
                 decoded.encoding.name()
@@ -414,20 +418,20 @@ pub fn from_source(display: &str, kind: Kind, source: String) -> Document {
         found
             .into_iter()
             .map(|(message, span)| InputProblem {
-                path: display.to_string(),
+                id: DocId::file(display),
                 message,
                 span: Some(span.clone()),
-                source: Some(ProblemSource {
+                source: Some(Box::new(ProblemSource {
                     text: source.clone(),
                     span,
                     line_base: 0,
-                }),
+                })),
             })
             .collect()
     };
     let (problems, notes) = (placed(problems), placed(notes));
     Document {
-        path: display.to_string(),
+        id: DocId::file(display),
         source,
         regions,
         problems,

@@ -356,7 +356,7 @@ impl Engine {
                 let (line, column) = lines.line_col(&doc.source, at);
                 let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
                 notes.push(crate::load::InputProblem {
-                    path: doc.path.clone(),
+                    id: doc.id.clone(),
                     message: format!(
                         "more than {} matches of one pattern in {}: {} {} checked only as far \
                          as line {}, column {column}; what comes after is not known",
@@ -475,17 +475,26 @@ impl Engine {
         // where `near` drops it.
         const MARGIN: usize = 512;
         let bytes = text.as_bytes();
+        // Where a window that reaches back from `at` starts.
+        let reach_back = |at: usize, within: usize| {
+            let start = back_chars(text, at, within).saturating_sub(MARGIN);
+            bytes[..start]
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+                .map_or(0, |i| i + 1)
+        };
         let mut windows: Vec<Range<usize>> = Vec::new();
         for &(anchor, within) in anchors {
             let hits = self.eval(region, anchor);
-            exact_until = exact_until.min(hits.exact_until);
+            // An anchor past the cut may have a contact before it: the
+            // list is known only up to where that anchor's window could
+            // start.
+            if !hits.complete() {
+                exact_until = exact_until.min(reach_back(hits.exact_until.min(text.len()), within));
+            }
             for hit in hits.iter() {
-                let start = back_chars(text, hit.range.start, within).saturating_sub(MARGIN);
+                let start = reach_back(hit.range.start, within);
                 let end = (ahead_chars(text, hit.range.end, within) + MARGIN).min(text.len());
-                let start = bytes[..start]
-                    .iter()
-                    .rposition(u8::is_ascii_whitespace)
-                    .map_or(0, |i| i + 1);
                 let end = bytes[end..]
                     .iter()
                     .position(u8::is_ascii_whitespace)

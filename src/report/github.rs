@@ -21,7 +21,6 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::Outcome;
-use super::sarif::split_record;
 use crate::finding::Severity;
 
 /// Most bytes the step summary file may hold: GitHub drops a step's whole
@@ -58,7 +57,7 @@ pub(super) fn write(
     for file in &outcome.reports {
         // A JSON-lines record is annotated on the dump: its line is already
         // the record's line in the file.
-        let path = property(split_record(&file.path).0);
+        let path = property(&file.id.file);
         for f in &file.findings {
             let columns = if f.end_line == f.line {
                 format!(",col={},endColumn={}", f.column, f.end_column.max(f.column))
@@ -78,12 +77,11 @@ pub(super) fn write(
     }
     let problems = outcome.problems.iter().map(|p| (p, "error"));
     for (p, command) in problems.chain(outcome.notes.iter().map(|p| (p, "notice"))) {
-        let (path, line) = split_record(&p.path);
         let mut props = String::new();
-        if !path.is_empty() {
-            let _ = write!(props, "file={},", property(path));
+        if !p.id.is_empty() {
+            let _ = write!(props, "file={},", property(&p.id.file));
         }
-        if let Some(line) = line {
+        if let Some(line) = p.id.record {
             let _ = write!(props, "line={line},");
         }
         writeln!(
@@ -214,7 +212,7 @@ mod tests {
     fn one_command_per_finding_and_problem() {
         let mut outcome = fixture::outcome();
         // Property values escape `:` and `,` as well.
-        outcome.reports[1].path = "news/he, 1:2.txt".to_string();
+        outcome.reports[1].id = crate::load::DocId::file("news/he, 1:2.txt");
         let dir = tempfile::tempdir().unwrap();
         let summary = dir.path().join("summary.md");
         std::fs::write(&summary, "earlier step\n").unwrap();
@@ -257,7 +255,7 @@ mod tests {
     fn a_problem_without_a_path_has_no_file() {
         let outcome = Outcome {
             problems: vec![crate::load::InputProblem {
-                path: String::new(),
+                id: crate::load::DocId::default(),
                 message: "cannot walk".to_string(),
                 span: None,
                 source: None,

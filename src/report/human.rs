@@ -77,10 +77,14 @@ struct ProblemReport<'a> {
 impl fmt::Display for ProblemReport<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let message = escape::text(&self.problem.message);
-        if self.problem.path.is_empty() {
+        if self.problem.id.is_empty() {
             f.write_str(&message)
         } else {
-            write!(f, "{}: {message}", escape::text(&self.problem.path))
+            write!(
+                f,
+                "{}: {message}",
+                escape::text(&self.problem.id.to_string())
+            )
         }
     }
 }
@@ -278,7 +282,7 @@ pub(super) fn findings(outcome: &Outcome, style: Style, out: &mut dyn Write) -> 
     let mut rendered = String::new();
     for report in &outcome.reports {
         // miette adds `:line:column`; a JSON-lines record's `:LINE` would repeat it.
-        let name = escape::text(super::sarif::file_path(&report.path));
+        let name = escape::text(&report.id.file);
         let source = DisplaySource::new(&name, &report.source).with_line_base(report.line_base);
         for finding in &report.findings {
             rendered.clear();
@@ -363,9 +367,9 @@ pub(super) fn problems(outcome: &Outcome, style: Style, err: &mut dyn Write) -> 
         // name (not after `dump.jsonl:LINE`, which would repeat it).
         let source = problem.source.as_ref().map(|s| {
             let name = if s.line_base > 0 {
-                escape::text(super::sarif::file_path(&problem.path))
+                escape::text(&problem.id.file).into_owned()
             } else {
-                escape::text(&problem.path)
+                escape::text(&problem.id.to_string()).into_owned()
             };
             DisplaySource::new(&name, &s.text).with_line_base(s.line_base)
         });

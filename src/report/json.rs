@@ -24,7 +24,7 @@ struct Document<'a> {
 
 #[derive(Serialize)]
 struct Dropped<'a> {
-    path: &'a str,
+    path: String,
     rule: &'a str,
     count: usize,
 }
@@ -33,7 +33,7 @@ struct Dropped<'a> {
 struct Finding<'a> {
     rule: &'a str,
     severity: Severity,
-    path: &'a str,
+    path: String,
     /// The path's bytes, when `path` had to escape them (see `load::display_path`).
     #[serde(skip_serializing_if = "Option::is_none")]
     path_bytes: Option<Vec<u8>>,
@@ -51,7 +51,7 @@ struct Span {
 
 #[derive(Serialize)]
 struct Problem<'a> {
-    path: &'a str,
+    path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     path_bytes: Option<Vec<u8>>,
     message: &'a str,
@@ -62,8 +62,8 @@ struct Problem<'a> {
 impl<'a> Problem<'a> {
     fn of(p: &'a crate::load::InputProblem) -> Problem<'a> {
         Problem {
-            path: &p.path,
-            path_bytes: crate::load::path_bytes(&p.path),
+            path: p.id.to_string(),
+            path_bytes: path_bytes(&p.id),
             message: &p.message,
             span: p.span.as_ref().map(|s| Span {
                 start: s.start,
@@ -101,8 +101,8 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             .map(|(file, f)| Finding {
                 rule: &f.rule,
                 severity: f.severity,
-                path: &file.path,
-                path_bytes: crate::load::path_bytes(&file.path),
+                path: file.id.to_string(),
+                path_bytes: path_bytes(&file.id),
                 line: f.line,
                 column: f.column,
                 // Spans index the decoded text; reports promise file bytes.
@@ -119,7 +119,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             .dropped
             .iter()
             .map(|d| Dropped {
-                path: &d.path,
+                path: d.id.to_string(),
                 rule: &d.rule,
                 count: d.count,
             })
@@ -136,4 +136,13 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     };
     super::escape::write_json(&mut *out, &doc, false)?;
     writeln!(out)
+}
+
+/// The bytes the shown `path` stands for, when it had to be escaped.
+fn path_bytes(id: &crate::load::DocId) -> Option<Vec<u8>> {
+    let mut bytes = id.file_bytes()?;
+    if let Some(line) = id.record {
+        bytes.extend_from_slice(format!(":{line}").as_bytes());
+    }
+    Some(bytes)
 }

@@ -11,13 +11,14 @@ mod summary;
 use std::io::{self, Write};
 
 use crate::cli::Format;
+use crate::doc_id::DocId;
 use crate::finding::{Finding, Severity};
 use crate::load::InputProblem;
 
 /// Findings of one file.
 #[derive(Debug)]
 pub struct FileReport {
-    pub path: String,
+    pub id: DocId,
     /// The text the spans refer to (decoded); kept only for human output,
     /// empty otherwise (findings carry their own positions).
     pub source: String,
@@ -48,7 +49,7 @@ pub struct Outcome {
 /// How many findings of one rule in one document were not reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dropped {
-    pub path: String,
+    pub id: DocId,
     pub rule: String,
     pub count: usize,
 }

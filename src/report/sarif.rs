@@ -171,33 +171,6 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// A report path split into the file and, for a JSON-lines record, the
-/// record's line (`dump.jsonl:12` → `("dump.jsonl", Some(12))`). Only dumps
-/// (and standard input) have records, so a colon elsewhere stays in the name.
-pub(super) fn split_record(path: &str) -> (&str, Option<usize>) {
-    if let Some((file, n)) = path.rsplit_once(':')
-        && !n.is_empty()
-        && n.bytes().all(|b| b.is_ascii_digit())
-        && (file == "<stdin>" || is_dump(file))
-        && let Ok(line) = n.parse()
-    {
-        return (file, Some(line));
-    }
-    (path, None)
-}
-
-fn is_dump(file: &str) -> bool {
-    Path::new(file)
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
-}
-
-/// The file part of a report path (`dump.jsonl:12` → `dump.jsonl`).
-pub(super) fn file_path(path: &str) -> &str {
-    split_record(path).0
-}
-
 /// Where a report path points, as a SARIF artifact location.
 fn artifact(path: &str) -> Artifact {
     let absolute = Path::new(path).is_absolute();
@@ -308,7 +281,7 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
     }
     let mut results = Vec::with_capacity(outcome.total());
     for file in &outcome.reports {
-        let (path, _) = split_record(&file.path);
+        let path = &file.id.file;
         for f in &file.findings {
             results.push(SarifResult {
                 rule_id: &f.rule,
@@ -323,7 +296,7 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
                 }],
                 partial_fingerprints: BTreeMap::from([(
                     FINGERPRINT,
-                    fingerprint(&f.rule, &file.path, &f.matched),
+                    fingerprint(&f.rule, &file.id.to_string(), &f.matched),
                 )]),
             });
         }
@@ -332,7 +305,7 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
     let notifications = problems
         .chain(outcome.notes.iter().map(|p| (p, "note")))
         .map(|(p, level)| {
-            let (path, line) = split_record(&p.path);
+            let (path, line) = (&p.id.file, p.id.record);
             Notification {
                 level,
                 message: Text { text: &p.message },
@@ -401,8 +374,8 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
 #[cfg(test)]
 pub(super) mod fixture {
     use crate::finding::{Finding, Severity};
-    use crate::load::InputProblem;
     use crate::load::decode::{self, Origin};
+    use crate::load::{DocId, InputProblem};
     use crate::report::{FileReport, Outcome, RuleInfo};
     use crate::source::LineIndex;
 
@@ -455,7 +428,7 @@ pub(super) mod fixture {
             files: 5,
             reports: vec![
                 FileReport {
-                    path: "dump.jsonl:3".to_string(),
+                    id: DocId::record("dump.jsonl", 3),
                     // `check` keeps no text for machine formats.
                     source: String::new(),
                     line_base: 2,
@@ -470,7 +443,7 @@ pub(super) mod fixture {
                     )],
                 },
                 FileReport {
-                    path: "news/he.txt".to_string(),
+                    id: DocId::file("news/he.txt"),
                     source: String::new(),
                     line_base: 0,
                     findings: vec![
@@ -495,7 +468,7 @@ pub(super) mod fixture {
                     ],
                 },
                 FileReport {
-                    path: ARABIC_PATH.to_string(),
+                    id: DocId::file(ARABIC_PATH),
                     source: String::new(),
                     line_base: 0,
                     findings: vec![at(
@@ -511,17 +484,17 @@ pub(super) mod fixture {
             ],
             problems: vec![
                 InputProblem {
-                    path: "dump.jsonl:4".to_string(),
+                    id: DocId::record("dump.jsonl", 4),
                     message: "invalid JSON record: expected value, column 1; skipped".to_string(),
                     span: Some(0..0),
-                    source: Some(crate::load::ProblemSource {
+                    source: Some(Box::new(crate::load::ProblemSource {
                         text: "not json".to_string(),
                         span: 0..0,
                         line_base: 3,
-                    }),
+                    })),
                 },
                 InputProblem {
-                    path: "news/bad.md".to_string(),
+                    id: DocId::file("news/bad.md"),
                     message: "binary file; skipped".to_string(),
                     span: None,
                     source: None,
@@ -1053,17 +1026,6 @@ mod tests {
         ] {
             assert_uri_reference(&uri(p));
         }
-    }
-
-    #[test]
-    fn record_paths_split_only_for_dumps() {
-        assert_eq!(split_record("dump.jsonl:12"), ("dump.jsonl", Some(12)));
-        assert_eq!(split_record("a/b.NDJSON:1"), ("a/b.NDJSON", Some(1)));
-        assert_eq!(split_record("<stdin>:3"), ("<stdin>", Some(3)));
-        assert_eq!(split_record("dump.jsonl"), ("dump.jsonl", None));
-        assert_eq!(split_record("notes.txt:12"), ("notes.txt:12", None));
-        assert_eq!(split_record("dump.jsonl:"), ("dump.jsonl:", None));
-        assert_eq!(file_path("dump.jsonl:x"), "dump.jsonl:x");
     }
 
     #[test]

@@ -13,7 +13,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::sarif::file_path;
 use super::{Outcome, escape};
 use crate::finding::Severity;
 
@@ -30,10 +29,8 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(n)))
 }
 
-/// The folder a report path is in: `news/a.txt` → `news`, `a.txt` → `.`,
-/// `dump.jsonl:12` → the dump's folder.
+/// The folder a file is in: `news/a.txt` → `news`, `a.txt` → `.`.
 fn folder(path: &str) -> &str {
-    let path = file_path(path);
     let sep = |c: char| c == '/' || (std::path::MAIN_SEPARATOR == '\\' && c == '\\');
     match path.rfind(sep) {
         Some(0) => &path[..1],
@@ -51,7 +48,9 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         *rules
             .entry((escape::text(&f.rule), f.severity))
             .or_default() += 1;
-        *folders.entry(escape::text(folder(&file.path))).or_default() += 1;
+        *folders
+            .entry(escape::text(folder(&file.id.file)))
+            .or_default() += 1;
     }
     if !rules.is_empty() {
         let rules = sorted(rules);
