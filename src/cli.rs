@@ -114,6 +114,18 @@ pub struct CheckArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Also write the report in another format to a file (atomically), as
+    /// FORMAT=FILE: `--format github --output-format sarif=clearance.sarif`
+    /// gives annotations and a SARIF file from one check. Repeatable.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_extra_output)]
+    pub output_format: Vec<ExtraOutput>,
+
+    /// The SARIF run's category (`automationDetails.id`): code scanning keeps
+    /// the latest results per category, so two checks of one repository
+    /// with different categories keep their own alerts.
+    #[arg(long, value_name = "NAME", default_value = crate::report::DEFAULT_SARIF_CATEGORY)]
+    pub sarif_category: String,
+
     /// Hide findings recorded in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -199,6 +211,33 @@ pub enum Format {
     Github,
     /// Counts per rule and per folder.
     Summary,
+}
+
+/// A further report: its format and the file it goes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtraOutput {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+fn parse_extra_output(spec: &str) -> Result<ExtraOutput, String> {
+    let (format, path) = spec.split_once('=').ok_or_else(|| {
+        format!("expected FORMAT=FILE (e.g. sarif=clearance.sarif), got `{spec}`")
+    })?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown format `{format}` (one of: {})", names.join(", "))
+    })?;
+    if path.is_empty() {
+        return Err(format!("`{spec}` names no file"));
+    }
+    Ok(ExtraOutput {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -228,12 +228,29 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         baseline: args.baseline.as_deref(),
         config: config.path.as_deref(),
     };
-    for (flag, path) in [
-        ("--output", args.output.as_deref()),
-        ("--write-baseline", args.write_baseline.as_deref()),
-    ] {
-        if let Some(path) = path {
-            inputs.refuse_overwrite(flag, path)?;
+    let mut targets: Vec<(&str, &Path)> = Vec::new();
+    targets.extend(args.output.as_deref().map(|p| ("--output", p)));
+    targets.extend(
+        args.write_baseline
+            .as_deref()
+            .map(|p| ("--write-baseline", p)),
+    );
+    targets.extend(
+        args.output_format
+            .iter()
+            .map(|o| ("--output-format", o.path.as_path())),
+    );
+    for (k, (flag, path)) in targets.iter().enumerate() {
+        inputs.refuse_overwrite(flag, path)?;
+        // Two reports into one file: the second would replace the first.
+        let same = |other: &Path| {
+            other == *path || resolved(other).is_some_and(|o| Some(o) == resolved(path))
+        };
+        if let Some((other, _)) = targets[..k].iter().find(|(_, p)| same(p)) {
+            return Err(Error::Usage(format!(
+                "{flag} {} is also the file of {other}: each report needs its own file",
+                report::escape::text(&path.display().to_string())
+            )));
         }
     }
     let active = load_pack_specs(&active_specs(&config, &args.packs))?;
@@ -325,7 +342,12 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         config: config.path.is_some().then_some(config),
         baseline: args.baseline.as_deref().map(read_baseline).transpose()?,
         progress: progress::Progress::wanted(),
-        keep_source: args.format == cli::Format::Human && args.write_baseline.is_none(),
+        keep_source: (args.format == cli::Format::Human
+            || args
+                .output_format
+                .iter()
+                .any(|o| o.format == cli::Format::Human))
+            && args.write_baseline.is_none(),
     };
     let outcome = scan(&engine, &roots, &options);
     if outcome.files == 0 && outcome.problems.is_empty() {
@@ -347,6 +369,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         severity: Severity::Info,
         title: "a suppression that silences nothing".to_string(),
         help: Some("remove the directive, or fix the rule id it names".to_string()),
+        builtin: true,
     });
 
     let color = match args.color {
@@ -371,9 +394,18 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
             exit::ERROR
         });
     }
-    let style = Style {
-        color: color && args.output.is_none(),
-        width: 100,
+    let settings = report::Settings {
+        style: Style {
+            color: color && args.output.is_none(),
+            width: 100,
+        },
+        repository: std::env::current_dir()
+            .ok()
+            .map(report::place::Repository::around),
+        sarif_category: args.sarif_category.clone(),
+        step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
     };
     let code = if !outcome.problems.is_empty() {
         exit::ERROR
@@ -388,10 +420,42 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
     } else {
         exit::CLEAN
     };
+    // Further reports first: into files, with no colour, and without
+    // adding twice to GitHub's step summary.
+    for extra in &args.output_format {
+        let settings = report::Settings {
+            style: Style {
+                color: false,
+                ..settings.style
+            },
+            step_summary: settings
+                .step_summary
+                .clone()
+                .filter(|_| args.format != cli::Format::Github),
+            ..settings.clone()
+        };
+        // A human or summary report puts input problems on standard error;
+        // in a file they come first, as a terminal would show them.
+        let (mut buf, mut findings) = (Vec::new(), Vec::new());
+        report::write(
+            extra.format,
+            &outcome,
+            &rule_info,
+            &settings,
+            &mut findings,
+            &mut buf,
+        )
+        .map_err(io_err)?;
+        buf.append(&mut findings);
+        write::atomic(&extra.path, &buf).map_err(|source| Error::Write {
+            path: extra.path.clone(),
+            source,
+        })?;
+    }
     match &args.output {
         Some(path) => {
             let mut buf = Vec::new();
-            report::write(args.format, &outcome, &rule_info, style, &mut buf, err)
+            report::write(args.format, &outcome, &rule_info, &settings, &mut buf, err)
                 .map_err(io_err)?;
             write::atomic(path, &buf).map_err(|source| Error::Write {
                 path: path.clone(),
@@ -401,7 +465,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         None => {
             // A reader that stops early (`| head`) sees part of the report,
             // but the exit code is still what the scan found.
-            let written = report::write(args.format, &outcome, &rule_info, style, out, err)
+            let written = report::write(args.format, &outcome, &rule_info, &settings, out, err)
                 .and_then(|()| out.flush());
             match written {
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(code),

@@ -110,8 +110,9 @@ fn sarif_meets_the_schema_constraints() {
         assert_eq!(ids[index], rule);
         assert!(["none", "note", "warning", "error"].contains(&res["level"].as_str().unwrap()));
         assert!(!res["message"]["text"].as_str().unwrap().is_empty());
-        let fp = res["partialFingerprints"]["clearance/v1"].as_str().unwrap();
-        assert_eq!(fp.len(), 16);
+        let fp = res["partialFingerprints"]["clearance/v2"].as_str().unwrap();
+        let (hash, n) = fp.split_once(':').unwrap();
+        assert!(hash.len() == 16 && n.parse::<usize>().unwrap() >= 1, "{fp}");
         let loc = &res["locations"][0]["physicalLocation"];
         let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
         check_uri(uri);

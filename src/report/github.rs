@@ -20,8 +20,10 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::Outcome;
+use super::place::{self, Repository};
+use super::{Outcome, Settings};
 use crate::finding::Severity;
+use crate::load::DocId;
 
 /// Most bytes the step summary file may hold: GitHub drops a step's whole
 /// summary when its file passes 1 MiB.
@@ -38,6 +40,25 @@ fn property(s: &str) -> std::borrow::Cow<'_, str> {
     super::escape::github_property(s)
 }
 
+/// The `file` property of an annotation: the file's own name (not the
+/// escaped one people are shown), relative to the repository's top folder
+/// as the runner expects, as a property value. A name that is not UTF-8
+/// cannot be written in a workflow command exactly; its bytes that are not
+/// are shown as U+FFFD.
+fn annotated_file(id: &DocId, repository: Option<&Repository>) -> String {
+    let file = place::file_path(id);
+    let located = match repository {
+        Some(repository) => repository.locate(&file).unwrap_or_else(|absolute| absolute),
+        None => file,
+    };
+    let bytes = place::path_bytes(&located);
+    let mut rest = bytes.as_slice();
+    while let Some(r) = rest.strip_prefix(b"./") {
+        rest = r;
+    }
+    property(&String::from_utf8_lossy(rest)).into_owned()
+}
+
 fn command(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
@@ -49,15 +70,12 @@ fn command(s: Severity) -> &'static str {
 /// Writes one command per finding, then one per input problem; with
 /// `step_summary` (the `GITHUB_STEP_SUMMARY` file), also appends the
 /// counts table there.
-pub(super) fn write(
-    outcome: &Outcome,
-    step_summary: Option<&Path>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+pub(super) fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write) -> io::Result<()> {
+    let repository = settings.repository.as_ref();
     for file in &outcome.reports {
         // A JSON-lines record is annotated on the dump: its line is already
         // the record's line in the file.
-        let path = property(&file.id.file);
+        let path = annotated_file(&file.id, repository);
         for f in &file.findings {
             let columns = if f.end_line == f.line {
                 format!(",col={},endColumn={}", f.column, f.end_column.max(f.column))
@@ -79,7 +97,7 @@ pub(super) fn write(
     for (p, command) in problems.chain(outcome.notes.iter().map(|p| (p, "notice"))) {
         let mut props = String::new();
         if !p.id.is_empty() {
-            let _ = write!(props, "file={},", property(&p.id.file));
+            let _ = write!(props, "file={},", annotated_file(&p.id, repository));
         }
         if let Some(line) = p.id.record {
             let _ = write!(props, "line={line},");
@@ -90,7 +108,7 @@ pub(super) fn write(
             message(&p.message)
         )?;
     }
-    if let Some(path) = step_summary {
+    if let Some(path) = &settings.step_summary {
         append_summary(outcome, path)?;
     }
     Ok(())
@@ -198,9 +216,16 @@ mod tests {
     use super::*;
     use crate::report::sarif::fixture;
 
+    fn settings(summary: Option<&Path>) -> Settings {
+        Settings {
+            step_summary: summary.map(Path::to_path_buf),
+            ..Settings::plain(100)
+        }
+    }
+
     fn lines(outcome: &Outcome, summary: Option<&Path>) -> Vec<String> {
         let mut out = Vec::new();
-        write(outcome, summary, &mut out).unwrap();
+        write(outcome, &settings(summary), &mut out).unwrap();
         String::from_utf8(out)
             .unwrap()
             .lines()
@@ -212,7 +237,7 @@ mod tests {
     fn one_command_per_finding_and_problem() {
         let mut outcome = fixture::outcome();
         // Property values escape `:` and `,` as well.
-        outcome.reports[1].id = crate::load::DocId::file("news/he, 1:2.txt");
+        outcome.reports[1].id = DocId::file("news/he, 1:2.txt");
         let dir = tempfile::tempdir().unwrap();
         let summary = dir.path().join("summary.md");
         std::fs::write(&summary, "earlier step\n").unwrap();
@@ -255,7 +280,7 @@ mod tests {
     fn a_problem_without_a_path_has_no_file() {
         let outcome = Outcome {
             problems: vec![crate::load::InputProblem {
-                id: crate::load::DocId::default(),
+                id: DocId::default(),
                 message: "cannot walk".to_string(),
                 span: None,
                 source: None,
@@ -301,7 +326,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let summary = dir.path().join("summary.md");
         std::fs::write(&summary, vec![b'x'; SUMMARY_CAP - 10]).unwrap();
-        write(&fixture::outcome(), Some(&summary), &mut Vec::new()).unwrap();
+        write(
+            &fixture::outcome(),
+            &settings(Some(&summary)),
+            &mut Vec::new(),
+        )
+        .unwrap();
         assert_eq!(
             std::fs::metadata(&summary).unwrap().len(),
             u64::try_from(SUMMARY_CAP - 10).unwrap()

@@ -5,10 +5,12 @@ pub(crate) mod escape;
 mod github;
 mod human;
 mod json;
+pub mod place;
 mod sarif;
 mod summary;
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use crate::cli::Format;
 use crate::doc_id::DocId;
@@ -85,6 +87,9 @@ pub struct RuleInfo {
     /// The message with placeholders elided.
     pub title: String,
     pub help: Option<String>,
+    /// Whether a built-in pack has the rule (its documentation has an
+    /// address).
+    pub builtin: bool,
 }
 
 impl RuleInfo {
@@ -107,6 +112,7 @@ impl RuleInfo {
             severity: rule.severity,
             title,
             help: rule.help.clone(),
+            builtin: crate::pack::builtin_names().any(|name| name == rule.pack()),
         }
     }
 }
@@ -116,6 +122,48 @@ impl RuleInfo {
 pub struct Style {
     pub color: bool,
     pub width: usize,
+}
+
+/// What printers are told besides the outcome. The caller reads it from
+/// the command line and the environment; printers read neither.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub style: Style,
+    /// The repository the check ran in: SARIF and GitHub annotations name
+    /// files relative to its top folder. `None`: as the paths were given.
+    pub repository: Option<place::Repository>,
+    /// SARIF's run category (`automationDetails.id`).
+    pub sarif_category: String,
+    /// The file GitHub Actions shows as the step's summary
+    /// (`GITHUB_STEP_SUMMARY`), where `--format github` adds its table.
+    pub step_summary: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Plain settings: no colour, paths as given, the default category.
+    pub fn plain(width: usize) -> Settings {
+        Settings {
+            style: Style {
+                color: false,
+                width,
+            },
+            repository: None,
+            sarif_category: DEFAULT_SARIF_CATEGORY.to_string(),
+            step_summary: None,
+        }
+    }
+}
+
+/// The SARIF run category when `--sarif-category` is not given.
+pub const DEFAULT_SARIF_CATEGORY: &str = "clearance";
+
+/// The project's public address, when the build knows it: set
+/// `CLEARANCE_REPOSITORY` when building (the GitHub Action sets it to the
+/// repository it runs from), or `repository` in Cargo.toml.
+pub fn information_uri() -> Option<&'static str> {
+    option_env!("CLEARANCE_REPOSITORY")
+        .filter(|uri| !uri.is_empty())
+        .or(Some(env!("CARGO_PKG_REPOSITORY")).filter(|uri| !uri.is_empty()))
 }
 
 /// Writes an error that stopped the run (a bad pack, config or argument),
@@ -138,21 +186,19 @@ pub fn write(
     format: Format,
     outcome: &Outcome,
     rules: &[RuleInfo],
-    style: Style,
+    settings: &Settings,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<()> {
+    let style = settings.style;
     match format {
         Format::Human => {
             human::problems(outcome, style, err)?;
             human::findings(outcome, style, out)
         }
         Format::Json => json::write(outcome, out),
-        Format::Sarif => sarif::write(outcome, rules, out),
-        Format::Github => {
-            let summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty());
-            github::write(outcome, summary.as_deref().map(std::path::Path::new), out)
-        }
+        Format::Sarif => sarif::write(outcome, rules, settings, out),
+        Format::Github => github::write(outcome, settings, out),
         Format::Summary => {
             human::problems(outcome, style, err)?;
             summary::write(outcome, out)

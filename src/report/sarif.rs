@@ -19,12 +19,20 @@
 //! - a JSON-lines record (`dump.jsonl:12`) is reported against the dump
 //!   itself; its line is already the record's line in the file.
 //!
-//! Each result carries `partialFingerprints["clearance/v1"]`, the baseline's
+//! Each result carries `partialFingerprints["clearance/v2"]`: the baseline's
 //! own fingerprint ([`fingerprint`]: FNV-1a 64, a fixed function with no
 //! per-process seed, over the rule, the report path and the matched text
-//! with whitespace collapsed). Line and column do not enter it, so code
-//! scanning keeps tracking a finding when the text around it moves; and it
-//! is the value `--baseline` records, so both agree on what is "the same".
+//! with whitespace collapsed), then `:N`, its number among the findings of
+//! the file with that fingerprint, in file order. Line and column do not
+//! enter it, so code scanning keeps tracking a finding when the text around
+//! it moves; the number keeps three copies of one leftover three alerts
+//! (GitHub merges results that share a fingerprint). The part before `:` is
+//! the value `--baseline` records, so both agree on what is "the same".
+//!
+//! Files are named by their own bytes (not the escapes people are shown),
+//! relative to the repository's top folder (`%SRCROOT%`, declared in
+//! `originalUriBaseIds`) when the caller knows it; `automationDetails.id` is
+//! the run's category.
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -32,15 +40,18 @@ use std::collections::btree_map::Entry;
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::{Outcome, RuleInfo};
+use super::place::{self, Repository};
+use super::{Outcome, RuleInfo, Settings};
 use crate::finding::{Finding, Severity};
+use crate::load::DocId;
 use crate::suppress::fingerprint;
+use std::collections::HashMap;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 /// Key of the fingerprint in `partialFingerprints`; bump the version if the
 /// hashed inputs ever change.
-const FINGERPRINT: &str = "clearance/v1";
+const FINGERPRINT: &str = "clearance/v2";
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -54,6 +65,10 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
+    automation_details: AutomationDetails,
+    /// Where `%SRCROOT%` is, when the repository is known.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
     invocations: [Invocation<'a>; 1],
@@ -64,11 +79,28 @@ struct Tool<'a> {
     driver: Driver<'a>,
 }
 
-/// No `informationUri` until the project has a public address.
+/// The run's category (`--sarif-category`): code scanning keeps the
+/// latest results of each category, so two checks of one repository
+/// (articles and archive, say) do not replace each other's alerts.
 #[derive(Serialize)]
+struct AutomationDetails {
+    id: String,
+}
+
+#[derive(Serialize)]
+struct BaseUri {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Driver<'a> {
     name: &'static str,
     version: &'static str,
+    /// Absent when the build does not know the project's address (see
+    /// [`super::information_uri`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
     rules: Vec<Rule<'a>>,
 }
 
@@ -80,6 +112,9 @@ struct Rule<'a> {
     short_description: Text<'a>,
     full_description: Text<'a>,
     help: Text<'a>,
+    /// The built-in packs' documentation; a house pack's rules have none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
     default_configuration: Level,
 }
 
@@ -119,7 +154,7 @@ struct PhysicalLocation<'a> {
     region: Option<Region<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Artifact {
     uri: String,
@@ -171,50 +206,61 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// Where a report path points, as a SARIF artifact location.
-fn artifact(path: &str) -> Artifact {
-    let absolute = Path::new(path).is_absolute();
-    let path = if std::path::MAIN_SEPARATOR == '\\' {
-        path.replace('\\', "/")
-    } else {
-        path.to_string()
+/// Where a document's file is, as a SARIF artifact location: its own bytes
+/// percent-encoded, relative to `%SRCROOT%` (the repository's top folder)
+/// when it lies inside it, else an absolute `file:` URI. Without a known
+/// repository, relative to where the check ran, as given.
+fn artifact(id: &DocId, repository: Option<&Repository>) -> Artifact {
+    let file = place::file_path(id);
+    let located = match repository {
+        Some(repository) => repository.locate(&file),
+        None if file.is_absolute() => Err(file),
+        None => Ok(file),
     };
-    if absolute {
-        // `/srv/a.txt` → `file:///srv/a.txt`, `C:/a.txt` → `file:///C:/a.txt`,
-        // `//host/share/a.txt` → `file://host/share/a.txt`.
-        let mut uri = String::from(if path.starts_with("//") {
-            "file:"
-        } else if path.starts_with('/') {
-            "file://"
-        } else {
-            "file:///"
-        });
-        encode_into(&path, true, &mut uri);
-        return Artifact {
-            uri,
+    match located {
+        Ok(relative) => {
+            let bytes = place::path_bytes(&relative);
+            let mut rest = bytes.as_slice();
+            while let Some(r) = rest.strip_prefix(b"./") {
+                rest = r;
+            }
+            let mut uri = String::with_capacity(rest.len());
+            encode_into(rest, false, &mut uri);
+            Artifact {
+                uri,
+                uri_base_id: Some(SRCROOT),
+            }
+        }
+        Err(absolute) => Artifact {
+            uri: file_uri(&absolute),
             uri_base_id: None,
-        };
+        },
     }
-    let mut rest = path.as_str();
-    while let Some(r) = rest.strip_prefix("./") {
-        rest = r;
-    }
-    let mut uri = String::with_capacity(rest.len());
-    encode_into(rest, false, &mut uri);
-    Artifact {
-        uri,
-        uri_base_id: Some(SRCROOT),
-    }
+}
+
+/// An absolute path as a `file:` URI (`//server/share` keeps its host).
+fn file_uri(absolute: &Path) -> String {
+    let bytes = place::path_bytes(absolute);
+    let mut uri = String::from(if bytes.starts_with(b"//") {
+        "file:"
+    } else if bytes.starts_with(b"/") {
+        "file://"
+    } else {
+        // A drive letter: `C:/x` → `file:///C:/x`.
+        "file:///"
+    });
+    encode_into(&bytes, true, &mut uri);
+    uri
 }
 
 /// Appends `path` percent-encoded as RFC 3986 path segments: unreserved
 /// characters, sub-delims, `@`, `/` and (except in the first segment of a
 /// relative reference, where it would read as a scheme) `:` stay; every
 /// other byte, `%`, spaces and all non-ASCII UTF-8 included, becomes `%XX`.
-fn encode_into(path: &str, colon_in_first_segment: bool, out: &mut String) {
+fn encode_into(path: &[u8], colon_in_first_segment: bool, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut first_segment = true;
-    for b in path.bytes() {
+    for &b in path {
         let keep = b.is_ascii_alphanumeric()
             || b"-._~!$&'()*+,;=@/".contains(&b)
             || (b == b':' && (colon_in_first_segment || !first_segment));
@@ -268,7 +314,13 @@ fn region(f: &Finding) -> Region<'_> {
     }
 }
 
-pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) -> io::Result<()> {
+pub(super) fn write(
+    outcome: &Outcome,
+    rules: &[RuleInfo],
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let repository = settings.repository.as_ref();
     // `driver.rules` lists each id once (results find their rule by index),
     // should two packs ever bring the same id.
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
@@ -281,8 +333,15 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
     }
     let mut results = Vec::with_capacity(outcome.total());
     for file in &outcome.reports {
-        let path = &file.id.file;
+        let location = artifact(&file.id, repository);
+        // Each finding is its own alert: the same text found again in the
+        // file (a «Read more» three times) gets the next number.
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let path = file.id.to_string();
         for f in &file.findings {
+            let same = fingerprint(&f.rule, &path, &f.matched);
+            let n = seen.entry(same.clone()).or_default();
+            *n += 1;
             results.push(SarifResult {
                 rule_id: &f.rule,
                 rule_index: index.get(f.rule.as_str()).copied(),
@@ -290,43 +349,37 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
                 message: Text { text: &f.message },
                 locations: [Location {
                     physical_location: PhysicalLocation {
-                        artifact_location: artifact(path),
+                        artifact_location: location.clone(),
                         region: Some(region(f)),
                     },
                 }],
-                partial_fingerprints: BTreeMap::from([(
-                    FINGERPRINT,
-                    fingerprint(&f.rule, &file.id.to_string(), &f.matched),
-                )]),
+                partial_fingerprints: BTreeMap::from([(FINGERPRINT, format!("{same}:{n}"))]),
             });
         }
     }
     let problems = outcome.problems.iter().map(|p| (p, "error"));
     let notifications = problems
         .chain(outcome.notes.iter().map(|p| (p, "note")))
-        .map(|(p, level)| {
-            let (path, line) = (&p.id.file, p.id.record);
-            Notification {
-                level,
-                message: Text { text: &p.message },
-                locations: (!path.is_empty())
-                    .then(|| Location {
-                        physical_location: PhysicalLocation {
-                            artifact_location: artifact(path),
-                            region: line.map(|start_line| Region {
-                                start_line,
-                                start_column: None,
-                                end_line: None,
-                                end_column: None,
-                                byte_offset: None,
-                                byte_length: None,
-                                snippet: None,
-                            }),
-                        },
-                    })
-                    .into_iter()
-                    .collect(),
-            }
+        .map(|(p, level)| Notification {
+            level,
+            message: Text { text: &p.message },
+            locations: (!p.id.is_empty())
+                .then(|| Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: artifact(&p.id, repository),
+                        region: p.id.record.map(|start_line| Region {
+                            start_line,
+                            start_column: None,
+                            end_line: None,
+                            end_column: None,
+                            byte_offset: None,
+                            byte_length: None,
+                            snippet: None,
+                        }),
+                    },
+                })
+                .into_iter()
+                .collect(),
         })
         .collect();
     let log = Log {
@@ -337,6 +390,7 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
                 driver: Driver {
                     name: "clearance",
                     version: env!("CARGO_PKG_VERSION"),
+                    information_uri: super::information_uri(),
                     rules: listed
                         .iter()
                         .map(|r| {
@@ -347,6 +401,11 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
                                 short_description: Text { text: &r.title },
                                 full_description: Text { text: help },
                                 help: Text { text: help },
+                                help_uri: r
+                                    .builtin
+                                    .then(super::information_uri)
+                                    .flatten()
+                                    .map(|uri| format!("{uri}#built-in-packs")),
                                 default_configuration: Level {
                                     level: level(r.severity),
                                 },
@@ -355,6 +414,18 @@ pub(super) fn write(outcome: &Outcome, rules: &[RuleInfo], out: &mut dyn Write) 
                         .collect(),
                 },
             },
+            automation_details: AutomationDetails {
+                id: format!("{}/", settings.sarif_category.trim_end_matches('/')),
+            },
+            original_uri_base_ids: repository
+                .map(|r| {
+                    let mut uri = file_uri(&r.top);
+                    if !uri.ends_with('/') {
+                        uri.push('/');
+                    }
+                    BTreeMap::from([(SRCROOT, BaseUri { uri })])
+                })
+                .unwrap_or_default(),
             column_kind: "unicodeCodePoints",
             results,
             invocations: [Invocation {
@@ -512,6 +583,7 @@ pub(super) mod fixture {
             severity,
             title: title.to_string(),
             help: help.map(str::to_string),
+            builtin: true,
         };
         vec![
             rule(
@@ -550,7 +622,7 @@ mod tests {
 
     fn sarif(outcome: &Outcome) -> Value {
         let mut out = Vec::new();
-        write(outcome, &fixture::rules(), &mut out).unwrap();
+        write(outcome, &fixture::rules(), &Settings::plain(100), &mut out).unwrap();
         serde_json::from_slice(&out).unwrap()
     }
 
@@ -713,10 +785,39 @@ mod tests {
         let run = &runs[0];
         keys(
             run,
-            &["tool", "columnKind", "results", "invocations"],
+            &[
+                "tool",
+                "automationDetails",
+                "originalUriBaseIds",
+                "columnKind",
+                "results",
+                "invocations",
+            ],
             &["tool"],
             "run",
         );
+        // §3.17.4: the category is what comes before the last `/`.
+        keys(
+            &run["automationDetails"],
+            &["id"],
+            &["id"],
+            "automationDetails",
+        );
+        assert!(
+            run["automationDetails"]["id"]
+                .as_str()
+                .unwrap()
+                .ends_with('/')
+        );
+        if let Some(bases) = run.get("originalUriBaseIds") {
+            for (name, base) in bases.as_object().unwrap() {
+                keys(base, &["uri"], &["uri"], name);
+                // §3.14.14: an absolute URI ending with a slash.
+                let uri = base["uri"].as_str().unwrap();
+                assert!(uri.starts_with("file:") && uri.ends_with('/'), "{uri}");
+                assert_uri_reference(uri);
+            }
+        }
         assert!(
             ["utf16CodeUnits", "unicodeCodePoints"].contains(&run["columnKind"].as_str().unwrap())
         );
@@ -744,11 +845,15 @@ mod tests {
                     "shortDescription",
                     "fullDescription",
                     "help",
+                    "helpUri",
                     "defaultConfiguration",
                 ],
                 &["id"],
                 "rule",
             );
+            if let Some(uri) = r.get("helpUri") {
+                assert!(uri.as_str().unwrap().starts_with("http"), "{uri}");
+            }
             assert!(r["name"].is_string());
             for k in ["shortDescription", "fullDescription", "help"] {
                 message(&r[k], k);
@@ -944,7 +1049,7 @@ mod tests {
         let mut rules = fixture::rules();
         rules.insert(0, rules[2].clone());
         let mut out = Vec::new();
-        write(&fixture::outcome(), &rules, &mut out).unwrap();
+        write(&fixture::outcome(), &rules, &Settings::plain(100), &mut out).unwrap();
         let log: Value = serde_json::from_slice(&out).unwrap();
         assert_sarif_2_1_0(&log);
         let driver = &log["runs"][0]["tool"]["driver"];
@@ -987,7 +1092,7 @@ mod tests {
         // FNV-1a 64 of "il-27a/section-malformed\0news/he.txt\0סעיף 27(א)",
         // computed independently: the value must not change across
         // platforms or releases, or every dashboard alert reopens.
-        assert_eq!(first[1], "68864f6fbd81dbee");
+        assert_eq!(first[1], "68864f6fbd81dbee:1");
         let mut moved = fixture::outcome();
         let f = &mut moved.reports[1].findings[0];
         f.line += 7;
@@ -1000,12 +1105,55 @@ mod tests {
         );
         moved.reports[1].findings[0].matched = "סעיף 72(א)".to_string();
         assert_ne!(fps(&moved)[1], first[1], "different text");
-        assert_eq!(first.iter().filter(|f| f.len() == 16).count(), first.len());
+        assert_eq!(first.iter().filter(|f| f.len() == 18).count(), first.len());
+    }
+
+    /// GitHub matches alerts by fingerprint: the same leftover three times
+    /// in one file is three alerts, numbered in file order, and the same
+    /// text in another file or of another rule starts again at 1.
+    #[test]
+    fn each_finding_has_its_own_fingerprint() {
+        let mut outcome = fixture::outcome();
+        let report = &mut outcome.reports[1];
+        let copy = report.findings[0].clone();
+        for k in 1..3 {
+            let mut again = copy.clone();
+            again.line += 2 * k;
+            // Whitespace does not make a copy a different text.
+            if k == 2 {
+                again.matched = again.matched.replace(' ', "\n ");
+            }
+            report.findings.push(again);
+        }
+        let log = sarif(&outcome);
+        let fps: Vec<&str> = log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"][FINGERPRINT].as_str().unwrap())
+            .collect();
+        let mut unique = fps.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), fps.len(), "{fps:?}");
+        let copies: Vec<&str> = fps
+            .iter()
+            .copied()
+            .filter(|f| f.starts_with("68864f6fbd81dbee:"))
+            .collect();
+        assert_eq!(
+            copies,
+            [
+                "68864f6fbd81dbee:1",
+                "68864f6fbd81dbee:2",
+                "68864f6fbd81dbee:3"
+            ]
+        );
     }
 
     #[test]
     fn uris_are_rfc_3986_references() {
-        let uri = |p: &str| artifact(p).uri;
+        let uri = |p: &str| artifact(&DocId::file(p), None).uri;
         assert_eq!(uri("news/my story.md"), "news/my%20story.md");
         assert_eq!(uri("./news/a.txt"), "news/a.txt");
         assert_eq!(uri("أ/b.txt"), "%D8%A3/b.txt");
@@ -1014,7 +1162,7 @@ mod tests {
         // A colon in the first segment would make `c` a scheme.
         assert_eq!(uri("c:notes/12:30.md"), "c%3Anotes/12:30.md");
         assert_eq!(uri("../shared/a,b;c.txt"), "../shared/a,b;c.txt");
-        let abs = artifact("/srv/news/a b.txt");
+        let abs = artifact(&DocId::file("/srv/news/a b.txt"), None);
         assert_eq!(abs.uri, "file:///srv/news/a%20b.txt");
         assert!(abs.uri_base_id.is_none());
         for p in [
@@ -1026,6 +1174,73 @@ mod tests {
         ] {
             assert_uri_reference(&uri(p));
         }
+    }
+
+    /// A URI names the file itself: the bytes of its name, not the escapes
+    /// people are shown.
+    #[cfg(unix)]
+    #[test]
+    fn uris_are_the_files_own_bytes() {
+        let uri = |p: &str| artifact(&DocId::file(p), None).uri;
+        // As shown: `back\\slash.txt`, `new\\x0Aline.txt`, `new\x0Aline.txt`…
+        assert_eq!(uri(r"back\\slash.txt"), "back%5Cslash.txt");
+        assert_eq!(uri(r"new\\x0Aline.txt"), "new%5Cx0Aline.txt");
+        assert_eq!(uri(r"new\x0Aline.txt"), "new%0Aline.txt");
+        assert_eq!(uri(r"bad\xFFname.txt"), "bad%FFname.txt");
+        assert_eq!(
+            artifact(&DocId::record(r"sub/we\xFEird.jsonl", 3), None).uri,
+            "sub/we%FEird.jsonl"
+        );
+    }
+
+    /// With the repository known, every file is named from its top folder,
+    /// wherever the check ran, and `%SRCROOT%` says where that is.
+    #[test]
+    fn uris_are_relative_to_the_repository_top() {
+        let repository = Repository {
+            cwd: std::path::PathBuf::from("/work/site/content/he"),
+            top: std::path::PathBuf::from("/work/site"),
+        };
+        let at = |p: &str| {
+            let a = artifact(&DocId::file(p), Some(&repository));
+            (a.uri, a.uri_base_id)
+        };
+        assert_eq!(at("a.txt"), ("content/he/a.txt".to_string(), Some(SRCROOT)));
+        assert_eq!(
+            at("../ar/./b.md"),
+            ("content/ar/b.md".to_string(), Some(SRCROOT))
+        );
+        assert_eq!(
+            at("./x/./y.txt"),
+            ("content/he/x/y.txt".to_string(), Some(SRCROOT))
+        );
+        assert_eq!(
+            at("/work/site/top.md"),
+            ("top.md".to_string(), Some(SRCROOT))
+        );
+        assert_eq!(
+            at("../../../elsewhere/c.txt"),
+            ("file:///work/elsewhere/c.txt".to_string(), None)
+        );
+        let settings = Settings {
+            repository: Some(repository.clone()),
+            sarif_category: "archive/".to_string(),
+            ..Settings::plain(100)
+        };
+        let mut out = Vec::new();
+        write(&fixture::outcome(), &fixture::rules(), &settings, &mut out).unwrap();
+        let log: Value = serde_json::from_slice(&out).unwrap();
+        assert_sarif_2_1_0(&log);
+        let run = &log["runs"][0];
+        assert_eq!(
+            run["originalUriBaseIds"][SRCROOT]["uri"],
+            "file:///work/site/"
+        );
+        assert_eq!(run["automationDetails"]["id"], "archive/");
+        assert_eq!(
+            run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "content/he/dump.jsonl"
+        );
     }
 
     #[test]
@@ -1040,7 +1255,13 @@ mod tests {
     fn output_is_identical_across_runs() {
         let run = || {
             let mut out = Vec::new();
-            write(&fixture::outcome(), &fixture::rules(), &mut out).unwrap();
+            write(
+                &fixture::outcome(),
+                &fixture::rules(),
+                &Settings::plain(100),
+                &mut out,
+            )
+            .unwrap();
             out
         };
         assert_eq!(run(), run());
