@@ -4,7 +4,8 @@
 //! Run with `cargo run --example library`.
 
 use clearance::load::{Kind, from_source};
-use clearance::{Engine, Pack};
+use clearance::matcher::Profile;
+use clearance::{Engine, Pack, check_document};
 
 const HOUSE_PACK: &str = r#"
 pack: house
@@ -29,7 +30,9 @@ fn main() -> miette::Result<()> {
         يتم استخدام المواد وفقًا للمادة 27 أ من قانون حقوق التأليف والنشر 2007، \
         للتواصل: info@alnas\n";
     let doc = from_source("spring-festival.txt", Kind::Text, article.to_string());
-    for f in engine.check(&doc).findings {
+    // The rules, then the article's own suppressions (none here), then a
+    // baseline (none), as `clearance check` does.
+    for f in check_document(&engine, &doc, &Profile::default(), None).findings {
         println!(
             "{}:{}:{} {} [{}] {}",
             doc.id, f.line, f.column, f.severity, f.rule, f.message

@@ -9,8 +9,11 @@
 //! ```
 //!
 //! The library is usable on its own: build an [`Engine`] from [`Pack`]s and
-//! call [`Engine::check`] on a [`load::Document`].
+//! call [`check_document`] on a [`load::Document`] (the rules, then the
+//! document's inline suppressions, then a baseline, as `clearance check`
+//! does); [`Engine::check`] is the rules alone.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod discover;
@@ -34,6 +37,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+pub use check::{DocumentReport, check_document};
 pub use error::Error;
 pub use finding::{Finding, Severity};
 pub use matcher::Engine;
@@ -668,7 +672,7 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
     let progress = progress::Progress::start(options.progress);
     let add = |loaded: Result<load::Document, load::InputProblem>, path: &Path| {
         let (report, problems, notes, baselined, counted, dropped) = match loaded {
-            Ok(mut doc) => {
+            Ok(doc) => {
                 let mut profile = match &options.config {
                     Some(config) => config.profile(path, &options.base_off),
                     None => matcher::Profile {
@@ -677,24 +681,18 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                     },
                 };
                 profile.required.extend(options.required.iter().cloned());
-                let checked = engine.check_with(&doc, &profile);
-                let mut findings = checked.findings;
-                let mut notes = std::mem::take(&mut doc.notes);
-                notes.extend(checked.notes);
-                let dropped = checked
+                let checked = check_document(engine, &doc, &profile, options.baseline.as_ref());
+                let dropped: Vec<report::Dropped> = checked
                     .dropped
                     .into_iter()
                     .map(|(rule, count)| report::Dropped {
                         id: doc.id.clone(),
                         rule,
                         count,
-                    });
-                let dropped: Vec<report::Dropped> = dropped.collect();
-                suppress::apply(&mut findings, &suppress::directives(&doc, doc.kind), &doc);
-                let baselined = options
-                    .baseline
-                    .as_ref()
-                    .map_or(0, |b| b.filter(&doc.id.to_string(), &mut findings));
+                    })
+                    .collect();
+                let (findings, notes, baselined) =
+                    (checked.findings, checked.notes, checked.baselined);
                 // Findings carry their positions; only people need the text.
                 let source = if options.keep_source {
                     doc.source

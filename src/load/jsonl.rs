@@ -317,7 +317,6 @@ fn record(
         problems: Vec::new(),
         notes,
         origin: Origin::Linear(vec![(0, start)]),
-        encoding: "UTF-8",
         line_base: number - 1,
         kind: super::Kind::Jsonl,
     })

@@ -47,8 +47,6 @@ pub struct Document {
     pub notes: Vec<InputProblem>,
     /// Maps offsets of `source` to offsets of the file on disk.
     pub origin: decode::Origin,
-    /// The encoding the file was read in (WHATWG name).
-    pub encoding: &'static str,
     /// Lines of the file before `source` (a JSON-lines record starts mid-file).
     pub line_base: usize,
     /// What the document was read as.
@@ -374,7 +372,6 @@ pub fn from_bytes(display: &str, kind: Kind, bytes: &[u8]) -> Document {
             *span = doc.origin.range(&doc.source, span);
         }
     }
-    doc.encoding = decoded.encoding.name();
     if let Some((invalid, multibyte)) = decoded.nearly_utf8 {
         doc.problems.push(InputProblem {
             id: DocId::file(display),
@@ -437,7 +434,6 @@ pub fn from_source(display: &str, kind: Kind, source: String) -> Document {
         problems,
         notes,
         origin: decode::Origin::Same,
-        encoding: "UTF-8",
         line_base: 0,
         kind,
     }

@@ -44,8 +44,7 @@ pub fn run(pack: Pack) -> Result<ExampleResult, crate::Error> {
                 example_kind(text),
                 text.clone(),
             );
-            let fired = engine
-                .check_with(&doc, &profile)
+            let fired = crate::check::check_document(&engine, &doc, &profile, None)
                 .findings
                 .iter()
                 .any(|f| f.rule == rule.id);

@@ -339,11 +339,6 @@ impl Pack {
             })
             .collect()
     }
-
-    /// Finds a rule by full id.
-    pub fn rule(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|r| r.id == id)
-    }
 }
 
 #[cfg(test)]
