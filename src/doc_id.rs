@@ -38,6 +38,14 @@ impl DocId {
         self.file.is_empty()
     }
 
+    /// The order reports list documents in: by file, then a file's records
+    /// by line (`dump.jsonl:9` before `dump.jsonl:10`).
+    pub fn report_order(&self, other: &DocId) -> std::cmp::Ordering {
+        self.file
+            .cmp(&other.file)
+            .then_with(|| self.record.cmp(&other.record))
+    }
+
     /// The bytes of the file's name as it is on disk, when reports had to
     /// escape it (`None` when `file` is the name as written).
     pub fn file_bytes(&self) -> Option<Vec<u8>> {
@@ -66,5 +74,18 @@ mod tests {
         // A colon in a file's own name is part of the name.
         assert_eq!(DocId::file("notes.txt:12").to_string(), "notes.txt:12");
         assert_eq!(DocId::file("notes.txt:12").record, None);
+    }
+
+    #[test]
+    fn records_are_listed_by_line_within_their_file() {
+        let mut ids = [
+            DocId::record("b.jsonl", 10),
+            DocId::file("a.txt"),
+            DocId::record("b.jsonl", 9),
+            DocId::file("b.jsonl.txt"),
+        ];
+        ids.sort_by(DocId::report_order);
+        let shown: Vec<String> = ids.iter().map(DocId::to_string).collect();
+        assert_eq!(shown, ["a.txt", "b.jsonl:9", "b.jsonl:10", "b.jsonl.txt"]);
     }
 }

@@ -35,7 +35,6 @@ mod yaml;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 pub use check::{DocumentReport, check_document};
 pub use error::Error;
@@ -44,7 +43,7 @@ pub use matcher::Engine;
 pub use pack::Pack;
 
 use cli::{CheckArgs, Cli, ColorChoice, Command, InitArgs, PackArgs, RulesCommand};
-use report::{FileReport, Outcome, Style};
+use report::{Outcome, Report, Style};
 
 /// Exit codes.
 pub mod exit {
@@ -666,12 +665,20 @@ impl Default for ScanOptions {
 }
 
 /// Walks `roots` (`-` is standard input), checks every article, and returns
-/// the outcome sorted by path.
+/// the outcome sorted by document.
 pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcome {
-    let collected = Mutex::new(Outcome::default());
+    let collected = report::Collect::default();
+    scan_into(engine, roots, options, &collected);
+    collected.finish()
+}
+
+/// Walks `roots` (`-` is standard input) and checks every article, handing
+/// each document to `report` as soon as it is checked, from the worker that
+/// checked it (in no particular order).
+pub fn scan_into(engine: &Engine, roots: &[PathBuf], options: &ScanOptions, report: &dyn Report) {
     let progress = progress::Progress::start(options.progress);
     let add = |loaded: Result<load::Document, load::InputProblem>, path: &Path| {
-        let (report, problems, notes, baselined, counted, dropped) = match loaded {
+        match loaded {
             Ok(doc) => {
                 let mut profile = match &options.config {
                     Some(config) => config.profile(path, &options.base_off),
@@ -682,41 +689,23 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
                 };
                 profile.required.extend(options.required.iter().cloned());
                 let checked = check_document(engine, &doc, &profile, options.baseline.as_ref());
-                let dropped: Vec<report::Dropped> = checked
-                    .dropped
-                    .into_iter()
-                    .map(|(rule, count)| report::Dropped {
-                        id: doc.id.clone(),
-                        rule,
-                        count,
-                    })
-                    .collect();
-                let (findings, notes, baselined) =
-                    (checked.findings, checked.notes, checked.baselined);
                 // Findings carry their positions; only people need the text.
-                let source = if options.keep_source {
+                let source = if options.keep_source && !checked.findings.is_empty() {
                     doc.source
                 } else {
                     String::new()
                 };
-                let report = (!findings.is_empty()).then_some(FileReport {
+                report.document(report::Checked {
                     id: doc.id,
                     source,
                     line_base: doc.line_base,
-                    findings,
+                    problems: doc.problems,
+                    report: checked,
                 });
-                (report, doc.problems, notes, baselined, true, dropped)
             }
-            Err(problem) => (None, vec![problem], Vec::new(), 0, false, Vec::new()),
-        };
+            Err(problem) => report.problem(problem),
+        }
         progress.tick();
-        let mut all = collected.lock().unwrap_or_else(|e| e.into_inner());
-        all.baselined += baselined;
-        all.files += usize::from(counted);
-        all.reports.extend(report);
-        all.problems.extend(problems);
-        all.notes.extend(notes);
-        all.dropped.extend(dropped);
     };
     let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
         roots.iter().partition(|p| p.as_os_str() == "-");
@@ -768,20 +757,6 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
         ),
     });
     progress.finish();
-    let mut outcome = collected.into_inner().unwrap_or_else(|e| e.into_inner());
-    outcome.reports.sort_by(|a, b| id_order(&a.id, &b.id));
-    outcome
-        .dropped
-        .sort_by(|a, b| id_order(&a.id, &b.id).then_with(|| a.rule.cmp(&b.rule)));
-    let by_place = |a: &load::InputProblem, b: &load::InputProblem| {
-        let span = |p: &load::InputProblem| p.span.as_ref().map(|s| (s.start, s.end));
-        id_order(&a.id, &b.id)
-            .then_with(|| a.message.cmp(&b.message))
-            .then_with(|| span(a).cmp(&span(b)))
-    };
-    outcome.problems.sort_by(by_place);
-    outcome.notes.sort_by(by_place);
-    outcome
 }
 
 fn read_stdin(options: &ScanOptions, add: &dyn Fn(Result<load::Document, load::InputProblem>)) {
@@ -822,27 +797,6 @@ fn read_stdin(options: &ScanOptions, add: &dyn Fn(Result<load::Document, load::I
             source: None,
         })),
     }
-}
-
-/// Orders documents by file (naturally: `a2` before `a10`), then records by
-/// line.
-fn id_order(a: &load::DocId, b: &load::DocId) -> std::cmp::Ordering {
-    natural_path_order(&a.file, &b.file)
-        .then_with(|| a.file.cmp(&b.file))
-        .then_with(|| a.record.cmp(&b.record))
-}
-
-/// Orders paths, and `dump.jsonl:9` before `dump.jsonl:10`.
-fn natural_path_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let split = |s: &str| -> (String, Option<usize>) {
-        match s.rsplit_once(':') {
-            Some((head, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
-                (head.to_string(), n.parse().ok())
-            }
-            _ => (s.to_string(), None),
-        }
-    };
-    split(a).cmp(&split(b))
 }
 
 fn rules(cmd: RulesCommand, out: &mut dyn Write) -> Result<u8, Error> {

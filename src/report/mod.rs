@@ -79,6 +79,91 @@ impl Outcome {
     }
 }
 
+/// Where a scan's results go, as each document is checked. The scan's
+/// workers call it concurrently and in no particular order; a printer that
+/// needs them all, sorted, collects them first ([`Collect`]), and one that
+/// streams can write each as it comes.
+pub trait Report: Sync {
+    /// A document was checked (its findings may be none).
+    fn document(&self, checked: Checked);
+    /// Input that could not be checked at all: a file, a record, a folder.
+    fn problem(&self, problem: InputProblem);
+}
+
+/// One checked document.
+#[derive(Debug)]
+pub struct Checked {
+    pub id: DocId,
+    /// The text the findings' spans refer to, when the scan keeps it (for
+    /// human output) and there are findings; empty otherwise.
+    pub source: String,
+    /// Lines of the file before `source`.
+    pub line_base: usize,
+    /// Problems with parts of the document that did not stop its check.
+    pub problems: Vec<InputProblem>,
+    pub report: crate::check::DocumentReport,
+}
+
+/// Collects every document into an [`Outcome`], sorted by document when
+/// finished: what the printers read.
+#[derive(Debug, Default)]
+pub struct Collect(std::sync::Mutex<Outcome>);
+
+impl Report for Collect {
+    fn document(&self, checked: Checked) {
+        let mut all = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let report = checked.report;
+        all.files += 1;
+        all.baselined += report.baselined;
+        all.dropped
+            .extend(report.dropped.into_iter().map(|(rule, count)| Dropped {
+                id: checked.id.clone(),
+                rule,
+                count,
+            }));
+        all.problems.extend(checked.problems);
+        all.notes.extend(report.notes);
+        if !report.findings.is_empty() {
+            all.reports.push(FileReport {
+                id: checked.id,
+                source: checked.source,
+                line_base: checked.line_base,
+                findings: report.findings,
+            });
+        }
+    }
+
+    fn problem(&self, problem: InputProblem) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .problems
+            .push(problem);
+    }
+}
+
+impl Collect {
+    /// Everything collected, sorted by document (then problems by message
+    /// and place, dropped counts by rule), so the report is the same
+    /// whatever order the workers finished in.
+    pub fn finish(self) -> Outcome {
+        let mut outcome = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        outcome.reports.sort_by(|a, b| a.id.report_order(&b.id));
+        outcome
+            .dropped
+            .sort_by(|a, b| a.id.report_order(&b.id).then_with(|| a.rule.cmp(&b.rule)));
+        let by_place = |a: &InputProblem, b: &InputProblem| {
+            let span = |p: &InputProblem| p.span.as_ref().map(|s| (s.start, s.end));
+            a.id.report_order(&b.id)
+                .then_with(|| a.message.cmp(&b.message))
+                .then_with(|| span(a).cmp(&span(b)))
+        };
+        outcome.problems.sort_by(by_place);
+        outcome.notes.sort_by(by_place);
+        outcome
+    }
+}
+
 /// What printers need to know about a rule (SARIF lists them).
 #[derive(Clone, Debug)]
 pub struct RuleInfo {
