@@ -211,6 +211,12 @@ pub enum Format {
     Github,
     /// Counts per rule and per folder.
     Summary,
+    /// One row per finding (RFC 4180, UTF-8 with a byte-order mark), for
+    /// spreadsheets.
+    Csv,
+    /// JUnit XML: a test case per document, a failure per finding at or
+    /// above `--fail-on`, for CI systems that show test results.
+    Junit,
 }
 
 /// A further report: its format and the file it goes to.

@@ -352,7 +352,19 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
                 .any(|o| o.format == cli::Format::Human))
             && args.write_baseline.is_none(),
     };
-    let outcome = scan(&engine, &roots, &options);
+    // JUnit lists every document, those without findings as passing.
+    let junit = args.format == cli::Format::Junit
+        || args
+            .output_format
+            .iter()
+            .any(|o| o.format == cli::Format::Junit);
+    let collected = if junit {
+        report::Collect::keeping_clean()
+    } else {
+        report::Collect::default()
+    };
+    scan_into(&engine, &roots, &options, &collected);
+    let outcome = collected.finish();
     if outcome.files == 0 && outcome.problems.is_empty() {
         let why = format!(
             "nothing was checked: no file under the given paths is one Clearance reads ({})",
@@ -397,11 +409,17 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
             exit::ERROR
         });
     }
+    let threshold = args
+        .fail_on
+        .or(options.config.as_ref().and_then(|c| c.fail_on))
+        .unwrap_or(cli::FailOn::Error)
+        .threshold();
     let settings = report::Settings {
         style: Style {
             color: color && args.output.is_none(),
             width: 100,
         },
+        fail_on: threshold,
         repository: std::env::current_dir()
             .ok()
             .map(report::place::Repository::around),
@@ -412,13 +430,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
     };
     let code = if !outcome.problems.is_empty() {
         exit::ERROR
-    } else if args
-        .fail_on
-        .or(options.config.as_ref().and_then(|c| c.fail_on))
-        .unwrap_or(cli::FailOn::Error)
-        .threshold()
-        .is_some_and(|t| outcome.findings().any(|(_, f)| f.severity >= t))
-    {
+    } else if threshold.is_some_and(|t| outcome.findings().any(|(_, f)| f.severity >= t)) {
         exit::FINDINGS
     } else {
         exit::CLEAN

@@ -348,6 +348,8 @@ fn output_format_writes_every_report_from_one_check() {
             "sarif=report.sarif",
             "--output-format",
             "json=report.json",
+            "--output-format",
+            "junit=report.xml",
             "--sarif-category",
             "archive",
             "content",
@@ -380,6 +382,16 @@ fn output_format_writes_every_report_from_one_check() {
     let json: Value =
         serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
     assert_eq!(json["summary"]["findings"], names.len());
+    // JUnit: a case per document, none failing at the default threshold
+    // (the leftovers are warnings).
+    let junit = std::fs::read_to_string(dir.join("report.xml")).unwrap();
+    assert!(
+        junit.contains(&format!(
+            "<testsuite name=\"clearance\" tests=\"{}\" failures=\"0\"",
+            names.len()
+        )),
+        "{junit}"
+    );
 
     // Two reports into one file, a report over an article, a format that
     // does not exist: refused before anything is written.
@@ -394,7 +406,7 @@ fn output_format_writes_every_report_from_one_check() {
         ),
         (
             vec!["--output-format", "xml=r.xml"],
-            "unknown format `xml` (one of: human, json, sarif, github, summary)",
+            "unknown format `xml` (one of: human, json, sarif, github, summary, csv, junit)",
         ),
         (vec!["--output-format", "sarif"], "expected FORMAT=FILE"),
     ];

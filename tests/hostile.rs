@@ -30,7 +30,12 @@ fn is_unsafe(c: char) -> bool {
 /// No unsafe character in `text`, and (but for github output, which is
 /// nothing but commands) no line that starts a workflow command.
 fn assert_clean(what: &str, text: &str) {
-    if let Some((i, c)) = text.char_indices().find(|&(_, c)| is_unsafe(c)) {
+    // CSV ends its rows with CRLF (RFC 4180): a CR there is no lone CR.
+    let crlf = |i: usize| what.starts_with("csv") && text[i + 1..].starts_with('\n');
+    if let Some((i, c)) = text
+        .char_indices()
+        .find(|&(i, c)| is_unsafe(c) && !(c == '\r' && crlf(i)))
+    {
         let from = text[..i].char_indices().rev().nth(40).map_or(0, |(j, _)| j);
         panic!(
             "{what}: raw U+{:04X} at byte {i}, after {:?}\n{text}",
@@ -127,7 +132,9 @@ fn hostile_archive() -> tempfile::TempDir {
     dir
 }
 
-const FORMATS: [&str; 5] = ["human", "summary", "github", "json", "sarif"];
+const FORMATS: [&str; 7] = [
+    "human", "summary", "github", "json", "sarif", "csv", "junit",
+];
 
 fn check(dir: &Path, format: &str) -> common::Run {
     clearance(
@@ -246,6 +253,43 @@ fn no_control_or_bidi_character_from_input_reaches_any_output() {
             // Letters, diacritics and the directional marks are kept.
             assert!(out.contains("שָׁלוֹם עוֹלָם"), "{out}");
             assert!(out.contains("\u{200f}(27)\u{200e}"), "{out}");
+        } else if format == "csv" {
+            // A header and one row per finding, whatever the text.
+            assert_eq!(
+                run.stdout.split("\r\n").count(),
+                findings.len() + 2,
+                "{}",
+                run.stdout
+            );
+            assert!(!run.stdout.contains("\n="), "{}", run.stdout);
+        } else if format == "junit" {
+            // Every element is one the printer made: text from input is
+            // escaped, so none starts an element of its own.
+            const TAGS: &[&str] = &[
+                "<?xml ",
+                "<testsuites ",
+                "<testsuite ",
+                "</testsuite>",
+                "</testsuites>",
+                "<testcase ",
+                "</testcase>",
+                "<failure ",
+                "</failure>",
+                "<error ",
+                "<system-out>",
+                "</system-out>",
+            ];
+            for (i, _) in run.stdout.match_indices('<') {
+                assert!(
+                    TAGS.iter().any(|t| run.stdout[i..].starts_with(t)),
+                    "{}",
+                    &run.stdout[i..]
+                );
+            }
+            assert_eq!(
+                run.stdout.matches("<failure ").count(),
+                findings.iter().filter(|f| f["severity"] == "error").count()
+            );
         } else {
             // One command per finding and problem, whatever the names.
             assert_eq!(

@@ -1,10 +1,12 @@
 //! Printers. Each takes the finished [`Outcome`] and a writer; none decides
 //! anything about exit codes or what to check.
 
+mod csv;
 pub(crate) mod escape;
 mod github;
 mod human;
 mod json;
+mod junit;
 pub mod place;
 mod sarif;
 mod summary;
@@ -46,6 +48,9 @@ pub struct Outcome {
     /// Findings counted but not reported, beyond
     /// [`crate::matcher::MAX_FINDINGS_PER_RULE`] of one rule in one document.
     pub dropped: Vec<Dropped>,
+    /// Documents checked without findings, when the collector was asked to
+    /// keep them ([`Collect::keeping_clean`]: JUnit lists them as passing).
+    pub clean: Vec<DocId>,
 }
 
 /// How many findings of one rule in one document were not reported.
@@ -107,11 +112,14 @@ pub struct Checked {
 /// Collects every document into an [`Outcome`], sorted by document when
 /// finished: what the printers read.
 #[derive(Debug, Default)]
-pub struct Collect(std::sync::Mutex<Outcome>);
+pub struct Collect {
+    outcome: std::sync::Mutex<Outcome>,
+    keep_clean: bool,
+}
 
 impl Report for Collect {
     fn document(&self, checked: Checked) {
-        let mut all = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut all = self.outcome.lock().unwrap_or_else(|e| e.into_inner());
         let report = checked.report;
         all.files += 1;
         all.baselined += report.baselined;
@@ -130,11 +138,13 @@ impl Report for Collect {
                 line_base: checked.line_base,
                 findings: report.findings,
             });
+        } else if self.keep_clean {
+            all.clean.push(checked.id);
         }
     }
 
     fn problem(&self, problem: InputProblem) {
-        self.0
+        self.outcome
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .problems
@@ -143,12 +153,21 @@ impl Report for Collect {
 }
 
 impl Collect {
+    /// A collector that also keeps the names of documents without findings.
+    pub fn keeping_clean() -> Collect {
+        Collect {
+            keep_clean: true,
+            ..Collect::default()
+        }
+    }
+
     /// Everything collected, sorted by document (then problems by message
     /// and place, dropped counts by rule), so the report is the same
     /// whatever order the workers finished in.
     pub fn finish(self) -> Outcome {
-        let mut outcome = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut outcome = self.outcome.into_inner().unwrap_or_else(|e| e.into_inner());
         outcome.reports.sort_by(|a, b| a.id.report_order(&b.id));
+        outcome.clean.sort_by(DocId::report_order);
         outcome
             .dropped
             .sort_by(|a, b| a.id.report_order(&b.id).then_with(|| a.rule.cmp(&b.rule)));
@@ -222,6 +241,9 @@ pub struct Settings {
     /// The file GitHub Actions shows as the step's summary
     /// (`GITHUB_STEP_SUMMARY`), where `--format github` adds its table.
     pub step_summary: Option<PathBuf>,
+    /// The lowest severity that fails the run (`--fail-on`); JUnit makes
+    /// those findings failures. `None`: nothing fails.
+    pub fail_on: Option<Severity>,
 }
 
 impl Settings {
@@ -235,6 +257,7 @@ impl Settings {
             repository: None,
             sarif_category: DEFAULT_SARIF_CATEGORY.to_string(),
             step_summary: None,
+            fail_on: Some(Severity::Error),
         }
     }
 }
@@ -288,6 +311,11 @@ pub fn write(
             human::problems(outcome, style, err)?;
             summary::write(outcome, out)
         }
+        Format::Csv => {
+            human::problems(outcome, style, err)?;
+            csv::write(outcome, out)
+        }
+        Format::Junit => junit::write(outcome, settings, out),
     }
 }
 

@@ -574,6 +574,7 @@ pub(super) mod fixture {
             notes: Vec::new(),
             baselined: 0,
             dropped: Vec::new(),
+            clean: Vec::new(),
         }
     }
 
