@@ -19,7 +19,31 @@ struct Document<'a> {
     /// Only when some findings were not reported.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     dropped: Vec<Dropped<'a>>,
+    /// Only when some findings repeat: findings of one rule whose matched
+    /// text folds to the same string, largest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    groups: Vec<Group<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Group<'a> {
+    rule: &'a str,
+    severity: Severity,
+    /// The first finding's matched text.
+    text: &'a str,
+    count: usize,
+    /// Documents (a JSON-lines record is one).
+    files: usize,
+    /// The first places (at most five).
+    examples: Vec<Place>,
+}
+
+#[derive(Serialize)]
+struct Place {
+    path: String,
+    line: usize,
+    column: usize,
 }
 
 #[derive(Serialize)]
@@ -122,6 +146,25 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                 path: d.id.to_string(),
                 rule: &d.rule,
                 count: d.count,
+            })
+            .collect(),
+        groups: super::groups::groups(outcome)
+            .into_iter()
+            .map(|g| Group {
+                rule: g.rule,
+                severity: g.severity,
+                text: g.text,
+                count: g.count,
+                files: g.files,
+                examples: g
+                    .examples
+                    .into_iter()
+                    .map(|(id, line, column)| Place {
+                        path: id.to_string(),
+                        line,
+                        column,
+                    })
+                    .collect(),
             })
             .collect(),
         summary: Summary {

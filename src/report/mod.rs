@@ -4,6 +4,7 @@
 mod csv;
 pub(crate) mod escape;
 mod github;
+pub mod groups;
 mod human;
 mod json;
 mod junit;
@@ -20,7 +21,7 @@ use crate::finding::{Finding, Severity};
 use crate::load::InputProblem;
 
 /// Findings of one file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FileReport {
     pub id: DocId,
     /// The text the spans refer to (decoded); kept only for human output,

@@ -1,12 +1,12 @@
 //! `--format summary`: counts per rule and per folder, for a quick look at
 //! a large archive where a finding-by-finding listing would scroll past.
 //!
-//! Two tables, each sorted by count (descending) then name, then one totals
-//! line. Columns are padded by character count, not bytes, so a folder
-//! named in Arabic or Hebrew lines up with ASCII ones in a terminal (no
-//! article text appears here, only paths and rule ids, so there is no
-//! right-to-left run to reorder a line; control and bidi characters in a
-//! path are shown as escapes, see `escape`). Input problems are not listed:
+//! Two tables, each sorted by count (descending) then name, a third of the
+//! largest finding groups (see `groups`), then one totals line. Columns are padded by character count, not bytes, so a folder
+//! named in Arabic or Hebrew lines up with ASCII ones in a terminal. Article
+//! text appears only at the end of a group's line, where a right-to-left
+//! run cannot reorder the columns; control and bidi characters in paths
+//! and text are shown as escapes (see `escape`). Input problems are not listed:
 //! `check` prints them to standard error as it does for human output.
 
 use std::borrow::Cow;
@@ -37,6 +37,69 @@ fn folder(path: &str) -> &str {
         Some(i) => &path[..i],
         None => ".",
     }
+}
+
+/// How many groups the summary lists.
+const TOP_GROUPS: usize = 10;
+/// How much of a group's text the summary shows.
+const TEXT_CHARS: usize = 60;
+
+/// The largest finding groups: the same text reported again and again,
+/// most often a template to fix once. The text comes last on its line, so
+/// a right-to-left run cannot move the columns before it.
+fn repeated(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    let groups = super::groups::groups(outcome);
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let shown = &groups[..groups.len().min(TOP_GROUPS)];
+    let rule = shown
+        .iter()
+        .map(|g| escape::text(g.rule).chars().count())
+        .chain(["rule".len()])
+        .max()
+        .unwrap_or(0);
+    let count = shown[0].count.to_string().len().max("repeated".len());
+    let files = shown
+        .iter()
+        .map(|g| g.files.to_string().len())
+        .chain(["files".len()])
+        .max()
+        .unwrap_or(0);
+    writeln!(
+        out,
+        "{:>count$}  {:>files$}  {}  text",
+        "repeated",
+        "files",
+        pad("rule", rule)
+    )?;
+    for g in shown {
+        let text = if g.text.is_empty() {
+            "(absent)".to_string()
+        } else {
+            let one_line: String = g.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut cut: String = one_line.chars().take(TEXT_CHARS).collect();
+            if cut.len() < one_line.len() {
+                cut = format!("{}…", cut.trim_end());
+            }
+            format!("«{}»", escape::text(&cut))
+        };
+        writeln!(
+            out,
+            "{:>count$}  {:>files$}  {}  {text}",
+            g.count,
+            g.files,
+            pad(&escape::text(g.rule), rule)
+        )?;
+    }
+    if groups.len() > shown.len() {
+        writeln!(
+            out,
+            "… and {} more groups (all in --format json)",
+            groups.len() - shown.len()
+        )?;
+    }
+    writeln!(out)
 }
 
 pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
@@ -91,6 +154,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "{}  {blank}  {n:>count$}", pad(folder, name))?;
         }
         writeln!(out)?;
+        repeated(outcome, out)?;
     }
     let (errors, warnings, infos) = (
         outcome.count(Severity::Error),
@@ -207,5 +271,36 @@ news                                       2
         assert_eq!(folder("dump.jsonl:12"), ".");
         assert_eq!(folder("archive/dump.jsonl:3"), "archive");
         assert_eq!(folder("/a.txt"), "/");
+    }
+
+    /// The same text reported in several documents is one line of the
+    /// "repeated" table, with its count and documents; Arabic text comes
+    /// last on the line, escaped, shortened to 60 characters.
+    #[test]
+    fn repeated_text_is_one_line_with_its_count() {
+        let mut outcome = fixture::outcome();
+        let mut copy = outcome.reports[1].clone();
+        copy.id = crate::load::DocId::file("news/he-2.txt");
+        outcome.reports.push(copy);
+        let mut arabic = outcome.reports[2].clone();
+        arabic.id = crate::load::DocId::file("news/ar-2.txt");
+        arabic.findings[0].matched = format!("{}\u{202e}", "نص ".repeat(30));
+        outcome.reports[2].findings[0].matched = arabic.findings[0].matched.clone();
+        outcome.reports.push(arabic);
+        let text = text(&outcome);
+        let table: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("repeated"))
+            .take_while(|l| !l.is_empty())
+            .collect();
+        assert_eq!(table[0], "repeated  files  rule                      text");
+        assert_eq!(table.len(), 4, "{text}");
+        assert!(
+            table.contains(&"       2      2  il-27a/section-malformed  «סעיף 27(א)»"),
+            "{text}"
+        );
+        let shortened = format!("«{}…»", "نص ".repeat(20).trim_end());
+        assert!(table.iter().any(|l| l.ends_with(&shortened)), "{text}");
+        assert!(!text.contains('\u{202e}'));
     }
 }
