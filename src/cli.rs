@@ -217,6 +217,9 @@ pub enum Format {
     /// JUnit XML: a test case per document, a failure per finding at or
     /// above `--fail-on`, for CI systems that show test results.
     Junit,
+    /// One self-contained HTML page for people: totals, charts, finding
+    /// groups, every finding with a filter.
+    Html,
 }
 
 /// A further report: its format and the file it goes to.

@@ -5,6 +5,7 @@ mod csv;
 pub(crate) mod escape;
 mod github;
 pub mod groups;
+mod html;
 mod human;
 mod json;
 mod junit;
@@ -317,6 +318,10 @@ pub fn write(
             csv::write(outcome, out)
         }
         Format::Junit => junit::write(outcome, settings, out),
+        Format::Html => {
+            human::problems(outcome, style, err)?;
+            html::write(outcome, out)
+        }
     }
 }
 
