@@ -126,6 +126,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME", default_value = crate::report::DEFAULT_SARIF_CATEGORY)]
     pub sarif_category: String,
 
+    /// Compare with an earlier `--format json` report of the same archive:
+    /// the summary and HTML reports show what is new, fixed and unchanged.
+    #[arg(long, value_name = "OLD.json")]
+    pub compare: Option<PathBuf>,
+
     /// Hide findings recorded in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

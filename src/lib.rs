@@ -363,8 +363,23 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
     } else {
         report::Collect::default()
     };
+    // Read before the scan, so a bad report fails fast.
+    let earlier = args
+        .compare
+        .as_deref()
+        .map(|path| {
+            let text = read::settings_file(path, "report", read::BASELINE_CAP)?;
+            let shown = report::escape::text(&load::display_path(path)).into_owned();
+            report::compare::read_earlier(&text)
+                .map(|earlier| (shown.clone(), earlier))
+                .map_err(|why| Error::Usage(format!("--compare {shown}: {why}")))
+        })
+        .transpose()?;
     scan_into(&engine, &roots, &options, &collected);
-    let outcome = collected.finish();
+    let mut outcome = collected.finish();
+    if let Some((shown, earlier)) = earlier {
+        outcome.comparison = Some(report::compare::compare(&outcome, shown, earlier));
+    }
     if outcome.files == 0 && outcome.problems.is_empty() {
         let why = format!(
             "nothing was checked: no file under the given paths is one Clearance reads ({})",

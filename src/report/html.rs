@@ -96,6 +96,9 @@ struct Row {
     text: String,
     lang: Option<&'static str>,
     folder: String,
+    /// With `--compare`: `new` or `unchanged`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
 }
 
 /// A horizontal bar chart as inline SVG: labels left, counts right.
@@ -162,6 +165,8 @@ td.num { text-align: end; font-variant-numeric: tabular-nums; }
 .where { font-family: ui-monospace, monospace; font-size: .9em; word-break: break-all; }
 .filters { display: flex; flex-wrap: wrap; gap: .6em; margin: .8em 0; } .filters label { display: flex; flex-direction: column; font-size: .85em; }
 #more { margin: 1em 0; }
+.badge { margin-inline-start: .4em; padding: 0 .35em; border-radius: 3px; background: #fde7c8; color: #6b3d00; font-size: .8em; }
+li.new b { color: #6b3d00; }
 "#;
 
 const SCRIPT: &str = r#"
@@ -171,7 +176,7 @@ const SCRIPT: &str = r#"
   var body = document.getElementById("findings-body");
   var count = document.getElementById("shown-count");
   var more = document.getElementById("more");
-  var pick = { rule: document.getElementById("f-rule"), severity: document.getElementById("f-severity"), folder: document.getElementById("f-folder") };
+  var pick = { rule: document.getElementById("f-rule"), severity: document.getElementById("f-severity"), folder: document.getElementById("f-folder"), status: document.getElementById("f-status") };
   var search = document.getElementById("f-text");
   var PAGE = 200, shown = 0, rows = data;
   function cell(tr, text, cls) {
@@ -186,7 +191,13 @@ const SCRIPT: &str = r#"
     for (var i = from; i < upto; i++) {
       var f = rows[i], tr = document.createElement("tr");
       cell(tr, f.path + ":" + f.line + ":" + f.column, "where");
-      cell(tr, f.severity, "sev-" + f.severity);
+      var sev = cell(tr, f.severity, "sev-" + f.severity);
+      if (f.status === "new") {
+        var badge = document.createElement("span");
+        badge.className = "badge";
+        badge.textContent = "new";
+        sev.appendChild(badge);
+      }
       cell(tr, f.rule);
       cell(tr, f.message).setAttribute("dir", "auto");
       var s = cell(tr, f.text, "snippet");
@@ -204,6 +215,7 @@ const SCRIPT: &str = r#"
       return (!pick.rule.value || f.rule === pick.rule.value)
         && (!pick.severity.value || f.severity === pick.severity.value)
         && (!pick.folder.value || f.folder === pick.folder.value)
+        && (!pick.status.value || f.status === pick.status.value)
         && (!q || (f.path + " " + f.message + " " + f.text).toLowerCase().indexOf(q) >= 0);
     });
     while (body.firstChild) { body.removeChild(body.firstChild); }
@@ -224,7 +236,8 @@ const SCRIPT: &str = r#"
   options(pick.rule, distinct("rule"));
   options(pick.severity, distinct("severity"));
   options(pick.folder, distinct("folder"));
-  [pick.rule, pick.severity, pick.folder].forEach(function (s) { s.addEventListener("change", apply); });
+  options(pick.status, distinct("status").filter(function (s) { return s !== "undefined"; }));
+  [pick.rule, pick.severity, pick.folder, pick.status].forEach(function (s) { s.addEventListener("change", apply); });
   search.addEventListener("input", apply);
   more.addEventListener("click", function () { render(shown); });
   render(0);
@@ -251,7 +264,13 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     let mut per_rule: BTreeMap<String, usize> = BTreeMap::new();
     let mut per_folder: BTreeMap<String, usize> = BTreeMap::new();
     let mut rows = Vec::with_capacity(outcome.total());
-    for (file, f) in outcome.findings() {
+    let status = |k: usize| {
+        outcome
+            .comparison
+            .as_ref()
+            .map(|c| if c.new[k] { "new" } else { "unchanged" })
+    };
+    for (k, (file, f)) in outcome.findings().enumerate() {
         let path = escape::text(&file.id.to_string()).into_owned();
         let folder = folder(&escape::text(&file.id.file)).to_string();
         *per_rule
@@ -268,6 +287,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             message: escape::text(&f.message).into_owned(),
             text: escape::text(&f.matched).into_owned(),
             folder,
+            status: status(k),
         });
     }
 
@@ -298,11 +318,23 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
          <li class=\"sev-warning\"><b id=\"n-warnings\">{warnings}</b>warnings</li>\
          <li class=\"sev-info\"><b id=\"n-info\">{infos}</b>info</li>\
          <li><b id=\"n-problems\">{}</b>inputs not checked</li>\
-         <li><b id=\"n-baselined\">{}</b>hidden by the baseline</li></ul>\n</section>",
+         <li><b id=\"n-baselined\">{}</b>hidden by the baseline</li>{}</ul>\n</section>",
         outcome.files,
         outcome.total(),
         outcome.problems.len(),
         outcome.baselined,
+        outcome
+            .comparison
+            .as_ref()
+            .map_or(String::new(), |c| format!(
+                "<li class=\"new\"><b id=\"n-new\">{}</b>new since {}</li>\
+             <li><b id=\"n-fixed\">{}</b>fixed since then</li>\
+             <li><b id=\"n-unchanged\">{}</b>unchanged</li>",
+                c.new_count(),
+                html(&c.against),
+                c.fixed.len(),
+                c.unchanged()
+            )),
     );
     if !rows.is_empty() {
         let _ = writeln!(
@@ -353,12 +385,32 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
          <label>rule<select id=\"f-rule\"><option value=\"\">all</option></select></label>\
          <label>severity<select id=\"f-severity\"><option value=\"\">all</option></select></label>\
          <label>folder<select id=\"f-folder\"><option value=\"\">all</option></select></label>\
+         <label>status<select id=\"f-status\"><option value=\"\">all</option></select></label>\
          <label>text<input id=\"f-text\" type=\"search\"></label>\
          <span id=\"shown-count\"></span></div>\n\
          <table><thead><tr><th>where</th><th>severity</th><th>rule</th><th>message</th>\
          <th>text</th></tr></thead><tbody id=\"findings-body\"></tbody></table>\n\
          <button id=\"more\" type=\"button\" hidden>show more</button>\n</section>\n",
     );
+    if let Some(c) = outcome.comparison.as_ref().filter(|c| !c.fixed.is_empty()) {
+        let _ = writeln!(
+            page,
+            "<section id=\"fixed\"><h2>Fixed since {}</h2>\n<table><thead><tr><th>where</th>\
+             <th>rule</th><th>message</th></tr></thead><tbody>",
+            html(&c.against)
+        );
+        for f in &c.fixed {
+            let _ = writeln!(
+                page,
+                "<tr><td class=\"where\">{}:{}</td><td>{}</td><td dir=\"auto\">{}</td></tr>",
+                html(&f.path),
+                f.line,
+                html(&f.rule),
+                html(&f.message)
+            );
+        }
+        page.push_str("</tbody></table></section>\n");
+    }
     if !outcome.problems.is_empty() {
         page.push_str("<section id=\"problems\"><h2>Input not checked</h2><ul>\n");
         for p in &outcome.problems {

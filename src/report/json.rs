@@ -65,6 +65,9 @@ struct Finding<'a> {
     column: usize,
     span: Span,
     message: &'a str,
+    /// The baseline's fingerprint (rule, document, matched text): what
+    /// `--compare` matches an earlier report's findings by.
+    fingerprint: String,
 }
 
 #[derive(Serialize)]
@@ -135,6 +138,11 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                     end: f.file_span.end,
                 },
                 message: &f.message,
+                fingerprint: crate::suppress::fingerprint(
+                    &f.rule,
+                    &file.id.to_string(),
+                    &f.matched,
+                ),
             })
             .collect(),
         problems: outcome.problems.iter().map(Problem::of).collect(),

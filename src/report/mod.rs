@@ -1,6 +1,7 @@
 //! Printers. Each takes the finished [`Outcome`] and a writer; none decides
 //! anything about exit codes or what to check.
 
+pub mod compare;
 mod csv;
 pub(crate) mod escape;
 mod github;
@@ -53,6 +54,8 @@ pub struct Outcome {
     /// Documents checked without findings, when the collector was asked to
     /// keep them ([`Collect::keeping_clean`]: JUnit lists them as passing).
     pub clean: Vec<DocId>,
+    /// What changed since an earlier report (`--compare`).
+    pub comparison: Option<compare::Comparison>,
 }
 
 /// How many findings of one rule in one document were not reported.

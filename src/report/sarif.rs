@@ -575,6 +575,7 @@ pub(super) mod fixture {
             baselined: 0,
             dropped: Vec::new(),
             clean: Vec::new(),
+            comparison: None,
         }
     }
 

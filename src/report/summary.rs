@@ -163,6 +163,16 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     );
     let counted =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    if let Some(c) = &outcome.comparison {
+        writeln!(
+            out,
+            "compared with {}: {} new, {} fixed, {} unchanged",
+            escape::text(&c.against),
+            c.new_count(),
+            c.fixed.len(),
+            c.unchanged()
+        )?;
+    }
     write!(
         out,
         "{} checked, {} ({}, {}, {infos} info), {}, {} baselined",
