@@ -716,6 +716,12 @@ pub fn scan_into(engine: &Engine, roots: &[PathBuf], options: &ScanOptions, repo
                 };
                 profile.required.extend(options.required.iter().cloned());
                 let checked = check_document(engine, &doc, &profile, options.baseline.as_ref());
+                // Reports name the site of a document with findings.
+                let site = if checked.findings.is_empty() {
+                    None
+                } else {
+                    doc.site()
+                };
                 // Findings carry their positions; only people need the text.
                 let source = if options.keep_source && !checked.findings.is_empty() {
                     doc.source
@@ -723,6 +729,7 @@ pub fn scan_into(engine: &Engine, roots: &[PathBuf], options: &ScanOptions, repo
                     String::new()
                 };
                 report.document(report::Checked {
+                    site,
                     id: doc.id,
                     source,
                     line_base: doc.line_base,

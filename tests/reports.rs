@@ -147,3 +147,39 @@ fn the_same_text_in_many_files_is_one_group() {
         summary.stdout
     );
 }
+
+/// A corpus of records charts its findings per site (the host of each
+/// record's `url`), files per folder.
+#[test]
+fn the_html_chart_counts_records_per_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let records = [
+        ("https://www.kafr-news.example/a/1", "Read more: x"),
+        ("https://kafr-news.example/a/2?x=1", "Read more: y"),
+        ("http://user@other.example:8080/b", "Read more: z"),
+    ];
+    let lines: Vec<String> = records
+        .iter()
+        .map(|(url, text)| serde_json::json!({"url": url, "text": text}).to_string())
+        .collect();
+    write(d, "dump.jsonl", &(lines.join("\n") + "\n"));
+    write(d, "files/a.txt", "Read more: w\n");
+    let page = clearance(d, &["check", "--no-config", "--format", "html", "."]);
+    let at = page
+        .stdout
+        .find("<figcaption>Findings per site or folder")
+        .unwrap();
+    let chart = &page.stdout[at..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    let bars: Vec<&str> = chart
+        .split("text-anchor=\"end\" direction=\"ltr\">")
+        .skip(1)
+        .map(|t| &t[..t.find('<').unwrap()])
+        .collect();
+    assert_eq!(
+        bars,
+        ["kafr-news.example", "files", "other.example"],
+        "{chart}"
+    );
+}

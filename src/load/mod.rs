@@ -79,6 +79,25 @@ impl Segment {
     }
 }
 
+impl Document {
+    /// The site a document was published on: the host of its address
+    /// (a JSON-lines record's `url`, `www.` left out), when it has one.
+    pub fn site(&self) -> Option<String> {
+        let region = self.regions.iter().find(|r| r.name == "meta.url")?;
+        let url: String = region
+            .segments
+            .iter()
+            .map(|s| s.text.as_deref().unwrap_or(&self.source[s.src.clone()]))
+            .collect();
+        let rest = url.trim().split_once("://")?.1;
+        let host = rest.split(['/', '?', '#']).next()?;
+        let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+        let host = host.split(':').next()?.to_ascii_lowercase();
+        let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+        (!host.is_empty()).then_some(host)
+    }
+}
+
 impl Region {
     pub fn new(name: impl Into<String>, segments: Vec<Segment>) -> Region {
         Region {

@@ -1,6 +1,6 @@
 //! `--format html`: one self-contained page for editors and rights
 //! managers: the totals and the compliance rate, bar charts of findings per
-//! rule and per folder, the finding groups (the same text again and again:
+//! rule and per site (a JSON-lines record's `url`) or folder, the finding groups (the same text again and again:
 //! a template to fix once), every finding with a filter, and the input that
 //! could not be checked. Inline CSS, SVG and script, no network (a Content
 //! Security Policy forbids it), readable from `file://`.
@@ -276,7 +276,12 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         *per_rule
             .entry(escape::text(&f.rule).into_owned())
             .or_default() += 1;
-        *per_folder.entry(folder.clone()).or_default() += 1;
+        // A record with an address counts for its site; a file for its folder.
+        let place = match &file.site {
+            Some(site) => escape::text(site).into_owned(),
+            None => folder.clone(),
+        };
+        *per_folder.entry(place).or_default() += 1;
         rows.push(Row {
             lang: language(&f.matched).or_else(|| language(&f.message)),
             path,
@@ -341,7 +346,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             page,
             "<section id=\"charts\"><h2>Where the findings are</h2><div class=\"charts\">{}{}</div></section>",
             chart("Findings per rule", &top(per_rule)),
-            chart("Findings per folder", &top(per_folder.clone())),
+            chart("Findings per site or folder", &top(per_folder)),
         );
     }
     let groups = groups(outcome);
@@ -472,7 +477,7 @@ mod tests {
         let page = page(&outcome);
         assert!(page.contains(&format!("<b id=\"n-findings\">{}</b>", outcome.total())));
         assert!(page.contains(&format!("<b id=\"n-files\">{}</b>", outcome.files)));
-        assert!(page.contains("Findings per rule") && page.contains("Findings per folder"));
+        assert!(page.contains("Findings per rule") && page.contains("Findings per site or folder"));
         assert_eq!(language("لفت انتباهنا"), Some("ar"));
         assert_eq!(language("לפי סעיף 27א"), Some("he"));
         assert_eq!(language("section 27A"), None);

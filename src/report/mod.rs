@@ -32,6 +32,8 @@ pub struct FileReport {
     /// Lines of the file before `source`.
     pub line_base: usize,
     pub findings: Vec<Finding>,
+    /// The site the document was published on ([`crate::load::Document::site`]).
+    pub site: Option<String>,
 }
 
 /// Everything a `check` run found, sorted by path.
@@ -109,6 +111,8 @@ pub struct Checked {
     pub source: String,
     /// Lines of the file before `source`.
     pub line_base: usize,
+    /// The site the document was published on, when its address is known.
+    pub site: Option<String>,
     /// Problems with parts of the document that did not stop its check.
     pub problems: Vec<InputProblem>,
     pub report: crate::check::DocumentReport,
@@ -142,6 +146,7 @@ impl Report for Collect {
                 source: checked.source,
                 line_base: checked.line_base,
                 findings: report.findings,
+                site: checked.site,
             });
         } else if self.keep_clean {
             all.clean.push(checked.id);

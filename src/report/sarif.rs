@@ -502,6 +502,7 @@ pub(super) mod fixture {
                     id: DocId::record("dump.jsonl", 3),
                     // `check` keeps no text for machine formats.
                     source: String::new(),
+                    site: None,
                     line_base: 2,
                     findings: vec![at(
                         "il-27a/notice-missing",
@@ -516,6 +517,7 @@ pub(super) mod fixture {
                 FileReport {
                     id: DocId::file("news/he.txt"),
                     source: String::new(),
+                    site: None,
                     line_base: 0,
                     findings: vec![
                         at(
@@ -541,6 +543,7 @@ pub(super) mod fixture {
                 FileReport {
                     id: DocId::file(ARABIC_PATH),
                     source: String::new(),
+                    site: None,
                     line_base: 0,
                     findings: vec![at(
                         "il-27a/year-malformed",
