@@ -380,11 +380,8 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
     if let Some((shown, earlier)) = earlier {
         outcome.comparison = Some(report::compare::compare(&outcome, shown, earlier));
     }
-    if outcome.files == 0 && outcome.problems.is_empty() {
-        let why = format!(
-            "nothing was checked: no file under the given paths is one Clearance reads ({})",
-            load::extension_list()
-        );
+    if let Some(why) = outcome.nothing_checked() {
+        let why = why.replacen("Nothing", "nothing", 1);
         if args.require_input {
             return Err(Error::Usage(format!("{why} (--require-input)")));
         }
@@ -780,6 +777,7 @@ pub fn scan_into(engine: &Engine, roots: &[PathBuf], options: &ScanOptions, repo
                 );
             }
         }
+        discover::Found::Skipped { extension } => report.skipped(extension),
         discover::Found::Error { display, message } => add(
             Err(load::InputProblem {
                 id: load::DocId::file(display),

@@ -150,12 +150,27 @@ fn the_summary_counts_problems_and_says_when_nothing_was_checked() {
         "No findings in 1 file; 1 problem with the input (on standard error)."
     );
 
-    write(dir.path(), "empty/notes.rst", "text\n");
-    let run = clearance(dir.path(), &["check", "--no-config", "empty"]);
+    std::fs::create_dir(dir.path().join("bare")).unwrap();
+    let run = clearance(dir.path(), &["check", "--no-config", "bare"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.starts_with(
             "Nothing was checked: no file under the given paths is one Clearance reads (.txt,"
+        ),
+        "{}",
+        run.stdout
+    );
+    // Files of other types are counted by type, so an archive of WARC
+    // files or PDFs is not taken for an empty folder.
+    write(dir.path(), "empty/notes.rst", "text\n");
+    write(dir.path(), "empty/crawl/a.warc.gz", "x");
+    write(dir.path(), "empty/crawl/b.WARC.GZ", "x");
+    let run = clearance(dir.path(), &["check", "--no-config", "empty"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "Nothing was checked: 3 files skipped, of types Clearance does not read \
+             (.warc.gz: 2, .rst: 1); it reads .txt,"
         ),
         "{}",
         run.stdout
@@ -166,9 +181,8 @@ fn the_summary_counts_problems_and_says_when_nothing_was_checked() {
     );
     assert_eq!(json.code, 0);
     assert!(
-        json.stderr.starts_with(
-            "clearance: nothing was checked: no file under the given paths is one Clearance reads"
-        ),
+        json.stderr
+            .starts_with("clearance: nothing was checked: 3 files skipped, of types Clearance"),
         "{}",
         json.stderr
     );
@@ -178,12 +192,16 @@ fn the_summary_counts_problems_and_says_when_nothing_was_checked() {
     );
     assert_eq!(required.code, 2);
     assert!(
-        said(&required.stderr)
-            .contains("nothing was checked: no file under the given paths is one Clearance reads"),
+        said(&required.stderr).contains("nothing was checked: 3 files skipped"),
         "{}",
         required.stderr
     );
-    assert!(said(&required.stderr).contains("(--require-input)"));
+    // (The terminal may wrap the flag at its hyphen.)
+    assert!(
+        said(&required.stderr)
+            .replace("- ", "-")
+            .contains("(--require-input)")
+    );
 }
 
 /// `clearance init --publisher ""` wrote a config that `check` rejected.
@@ -317,4 +335,60 @@ fn a_config_that_is_not_a_regular_file_is_reported() {
         "{}",
         run.stderr
     );
+}
+
+/// A misnamed text field (`--jsonl-field text=body` on records that hold
+/// `content`) left every record with nothing to check but its title, and
+/// the scan passed. Now the dump says so, once, and the run fails.
+#[test]
+fn records_without_the_article_field_are_one_problem_of_the_dump() {
+    let dir = tempfile::tempdir().unwrap();
+    let records: String = (0..40)
+        .map(|k| {
+            serde_json::json!({"id": k, "title": format!("כתבה {k}"), "content": "Read more: x"})
+                .to_string()
+                + "\n"
+        })
+        .collect();
+    write(dir.path(), "dump.jsonl", &records);
+    let run = clearance(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--jsonl-field",
+            "text=body",
+            "dump.jsonl",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], 0);
+    assert_eq!(
+        report["problems"],
+        serde_json::json!([{
+            "path": "dump.jsonl",
+            "message": "40 of 40 records have no `body` or `html` field and were not checked \
+                        (the first, on line 1, has `content`, `id`, `title`); name the field \
+                        that holds the article with --jsonl-field text=FIELD or html=FIELD"
+        }])
+    );
+    // Named right, every record is checked.
+    let run = clearance(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--jsonl-field",
+            "text=content",
+            "dump.jsonl",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], 40);
+    assert_eq!(report["summary"]["findings"], 40);
 }

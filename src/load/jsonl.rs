@@ -81,6 +81,9 @@ pub fn read(
     let mut buf = Vec::new();
     let mut offset = 0usize;
     let mut number = 0usize;
+    // Records read, and those with neither the text nor the HTML field.
+    let (mut records, mut without_article) = (0usize, 0usize);
+    let mut first_without: (usize, Vec<String>) = (0, Vec::new());
     // A line is kept up to one byte past the limit: enough to know it is
     // over, so a record of gigabytes (or an endless one) is never held.
     let keep = usize::try_from(max_line.saturating_add(1)).unwrap_or(usize::MAX);
@@ -139,7 +142,64 @@ pub fn read(
                 continue;
             }
         };
-        each(record(line, display, number, start, fields));
+        records += 1;
+        match record(line, display, number, start, fields) {
+            Ok(doc) => each(Ok(doc)),
+            Err(Rejected::Problem(p)) => each(Err(p)),
+            Err(Rejected::NoArticle(has)) => {
+                if without_article == 0 {
+                    first_without = (number, has);
+                }
+                without_article += 1;
+            }
+        }
+    }
+    // A misnamed field (`--jsonl-field text=body` on records that hold
+    // `content`) would leave every record with nothing to check: one
+    // problem for the dump says so, not one per record.
+    if without_article > 0 {
+        let (line, has) = first_without;
+        let has = if has.is_empty() {
+            "no fields".to_string()
+        } else {
+            has.iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        each(Err(InputProblem {
+            id: DocId::file(display),
+            message: format!(
+                "{without_article} of {records} {} no `{}` or `{}` field and {} not checked \
+                 (the first, on line {line}, has {has}); name the field that holds the article \
+                 with --jsonl-field text=FIELD or html=FIELD",
+                if without_article == 1 {
+                    "records has"
+                } else {
+                    "records have"
+                },
+                fields.text,
+                fields.html,
+                if without_article == 1 { "was" } else { "were" },
+            ),
+            span: None,
+            source: None,
+        }));
+    }
+}
+
+/// Why a line gave no document.
+enum Rejected {
+    /// Something wrong with it, said on its own.
+    Problem(InputProblem),
+    /// It is a record, but without the text or HTML field: which fields it
+    /// has (at most eight), for the message that sums these up.
+    NoArticle(Vec<String>),
+}
+
+impl From<InputProblem> for Rejected {
+    fn from(p: InputProblem) -> Rejected {
+        Rejected::Problem(p)
     }
 }
 
@@ -231,7 +291,7 @@ fn record(
     number: usize,
     start: usize,
     fields: &Fields,
-) -> Result<Document, InputProblem> {
+) -> Result<Document, Rejected> {
     let map: HashMap<String, &RawValue> = serde_json::from_str(line).map_err(|e| {
         let at = e.column().saturating_sub(1).min(line.len());
         let at = (0..=at)
@@ -269,12 +329,23 @@ fn record(
     };
     let mut regions: Vec<Region> = Vec::new();
     let mut notes = Vec::new();
-    if let Some(js) = field(&fields.text)? {
+    // A record that holds no article (neither field is there, or both are
+    // null) is summed up by the caller; a title or address alone is no
+    // article to check.
+    let text = field(&fields.text)?;
+    let html = field(&fields.html)?;
+    if text.is_none() && html.is_none() {
+        let mut has: Vec<String> = map.keys().cloned().collect();
+        has.sort();
+        has.truncate(8);
+        return Err(Rejected::NoArticle(has));
+    }
+    if let Some(js) = text {
         for region in text::regions(&js.text) {
             regions.push(js.remap(&region));
         }
     }
-    if let Some(js) = field(&fields.html)? {
+    if let Some(js) = html {
         let (html_regions, found) = super::html::regions(&js.text);
         let has_text = !regions.is_empty();
         for region in html_regions {
@@ -300,15 +371,10 @@ fn record(
         }
     }
     if regions.is_empty() {
-        return Err(problem(
-            display,
-            number,
-            format!(
-                "record has none of the fields `{}`, `{}`; skipped",
-                fields.text, fields.html
-            ),
-            None,
-        ));
+        let mut has: Vec<String> = map.keys().cloned().collect();
+        has.sort();
+        has.truncate(8);
+        return Err(Rejected::NoArticle(has));
     }
     Ok(Document {
         id: DocId::record(display, number),
@@ -548,9 +614,17 @@ mod tests {
                 "ok dump.jsonl:1",
                 "err dump.jsonl:3",
                 "err dump.jsonl:4",
-                "err dump.jsonl:5",
-                "ok dump.jsonl:6"
+                "ok dump.jsonl:6",
+                // A record with no article is summed up for the dump.
+                "err dump.jsonl",
             ]
+        );
+        let Err(none) = &all[4] else { unreachable!() };
+        assert_eq!(
+            none.message,
+            "1 of 5 records has no `text` or `html` field and was not checked (the first, on \
+             line 5, has `other`); name the field that holds the article with --jsonl-field \
+             text=FIELD or html=FIELD"
         );
         let Err(p) = &all[1] else { unreachable!() };
         assert!(p.message.contains("invalid JSON"), "{}", p.message);
@@ -559,7 +633,7 @@ mod tests {
         assert_eq!(&shown.text[shown.span.start..], "broken}");
         // The span itself is in the dump's bytes.
         assert_eq!(&input[p.span.clone().unwrap().start..][..7], "broken}");
-        let Ok(last) = &all[4] else { unreachable!() };
+        let Ok(last) = &all[3] else { unreachable!() };
         assert_eq!(
             last.origin.original(&last.source, 0),
             input.rfind("{\"text\":\"last").unwrap()

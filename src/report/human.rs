@@ -304,11 +304,8 @@ pub(super) fn findings(outcome: &Outcome, style: Style, out: &mut dyn Write) -> 
     );
     let infos = total - errors - warnings;
     let files_with = outcome.reports.len();
-    let mut line = if total == 0 && outcome.files == 0 && outcome.problems.is_empty() {
-        format!(
-            "Nothing was checked: no file under the given paths is one Clearance reads ({})",
-            crate::load::extension_list()
-        )
+    let mut line = if let Some(why) = outcome.nothing_checked() {
+        why
     } else if total == 0 {
         format!(
             "No findings in {} {}",

@@ -58,6 +58,8 @@ pub struct Outcome {
     pub clean: Vec<DocId>,
     /// What changed since an earlier report (`--compare`).
     pub comparison: Option<compare::Comparison>,
+    /// Files found in folders whose type is not read, per type (`.pdf`).
+    pub skipped: std::collections::BTreeMap<String, usize>,
 }
 
 /// How many findings of one rule in one document were not reported.
@@ -89,6 +91,36 @@ impl Outcome {
     pub fn dropped_total(&self) -> usize {
         self.dropped.iter().map(|d| d.count).sum()
     }
+
+    /// Why nothing was checked, when nothing was: the types the folders
+    /// held instead (`2 files skipped (.warc.gz: 1, .pdf: 1)`), and the
+    /// types Clearance reads.
+    pub fn nothing_checked(&self) -> Option<String> {
+        if self.files > 0 || !self.problems.is_empty() {
+            return None;
+        }
+        let readable = crate::load::extension_list();
+        let total: usize = self.skipped.values().sum();
+        if total == 0 {
+            return Some(format!(
+                "Nothing was checked: no file under the given paths is one Clearance reads ({readable})"
+            ));
+        }
+        let mut types: Vec<(&String, &usize)> = self.skipped.iter().collect();
+        types.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        let listed: Vec<String> = types
+            .iter()
+            .take(8)
+            .map(|(t, n)| format!("{}: {n}", escape::text(t)))
+            .collect();
+        let more = if types.len() > 8 { ", …" } else { "" };
+        Some(format!(
+            "Nothing was checked: {total} {} skipped, of types Clearance does not read ({}{more}); \
+             it reads {readable}",
+            if total == 1 { "file" } else { "files" },
+            listed.join(", "),
+        ))
+    }
 }
 
 /// Where a scan's results go, as each document is checked. The scan's
@@ -100,6 +132,9 @@ pub trait Report: Sync {
     fn document(&self, checked: Checked);
     /// Input that could not be checked at all: a file, a record, a folder.
     fn problem(&self, problem: InputProblem);
+    /// A file found in a folder whose type Clearance does not read (named
+    /// by [`crate::discover::type_name`]).
+    fn skipped(&self, _type_name: String) {}
 }
 
 /// One checked document.
@@ -159,6 +194,16 @@ impl Report for Collect {
             .unwrap_or_else(|e| e.into_inner())
             .problems
             .push(problem);
+    }
+
+    fn skipped(&self, type_name: String) {
+        *self
+            .outcome
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .skipped
+            .entry(type_name)
+            .or_default() += 1;
     }
 }
 

@@ -579,6 +579,7 @@ pub(super) mod fixture {
             dropped: Vec::new(),
             clean: Vec::new(),
             comparison: None,
+            skipped: Default::default(),
         }
     }
 
