@@ -13,6 +13,8 @@
 //! document's inline suppressions, then a baseline, as `clearance check`
 //! does); [`Engine::check`] is the rules alone.
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -24,7 +26,6 @@ pub mod load;
 pub mod matcher;
 pub mod normalize;
 pub mod pack;
-pub mod progress;
 pub mod read;
 pub mod report;
 pub mod source;
@@ -33,7 +34,7 @@ mod work;
 pub mod write;
 mod yaml;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub use check::{DocumentReport, check_document};
@@ -55,10 +56,38 @@ pub mod exit {
     pub const ERROR: u8 = 2;
 }
 
+/// What the process around a run is like. The binary reads it (the
+/// terminal, `NO_COLOR`, `CI`, `GITHUB_STEP_SUMMARY`, the current folder);
+/// the library never reads the environment or writes to the process's
+/// streams itself.
+#[derive(Default)]
+pub struct Environment {
+    /// Colour for `--color auto` on standard output (a terminal, and
+    /// `NO_COLOR` unset).
+    pub stdout_color: bool,
+    /// The same for standard error, where errors that stop a run go.
+    pub stderr_color: bool,
+    /// GitHub Actions' step summary file (`GITHUB_STEP_SUMMARY`).
+    pub step_summary: Option<PathBuf>,
+    /// The current folder: SARIF and annotations name files from the top
+    /// of the repository around it.
+    pub current_dir: Option<PathBuf>,
+    /// Told of each document as it is checked (a progress counter).
+    pub progress: Option<Box<dyn Progress>>,
+}
+
+/// Something told of the scan's progress, from its worker threads.
+pub trait Progress: Sync {
+    /// One more document checked (or found unreadable).
+    fn tick(&self);
+    /// The scan is over: before anything else is printed.
+    fn finish(&self);
+}
+
 /// Runs a parsed command line; returns the process exit code.
-pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn run(cli: Cli, env: &Environment, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let result = match cli.command {
-        Command::Check(args) => check(&args, out, err),
+        Command::Check(args) => check(&args, env, out, err),
         Command::Rules(cmd) => escaped(out, |out| rules(cmd, out)),
         Command::Init(args) => escaped(out, |out| init(&args, out)),
     };
@@ -66,9 +95,11 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => exit::CLEAN,
         Err(e) => {
-            let color = io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let _ = report::write_error(&e, Style { color, width: 100 }, err);
+            let style = Style {
+                color: env.stderr_color,
+                width: 100,
+            };
+            let _ = report::write_error(&e, style, err);
             exit::ERROR
         }
     }
@@ -217,7 +248,12 @@ fn find_config(
     }
 }
 
-fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, Error> {
+fn check(
+    args: &CheckArgs,
+    env: &Environment,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Error> {
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -344,7 +380,6 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
         required: args.require.clone(),
         config: config.path.is_some().then_some(config),
         baseline: args.baseline.as_deref().map(read_baseline).transpose()?,
-        progress: progress::Progress::wanted(),
         keep_source: (args.format == cli::Format::Human
             || args
                 .output_format
@@ -375,7 +410,17 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
                 .map_err(|why| Error::Usage(format!("--compare {shown}: {why}")))
         })
         .transpose()?;
-    scan_into(&engine, &roots, &options, &collected);
+    match &env.progress {
+        Some(progress) => {
+            let ticking = Ticking {
+                inner: &collected,
+                progress: progress.as_ref(),
+            };
+            scan_into(&engine, &roots, &options, &ticking);
+            progress.finish();
+        }
+        None => scan_into(&engine, &roots, &options, &collected),
+    }
     let mut outcome = collected.finish();
     if let Some((shown, earlier)) = earlier {
         outcome.comparison = Some(report::compare::compare(&outcome, shown, earlier));
@@ -402,9 +447,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => env.stdout_color,
     };
     if let Some(path) = &args.write_baseline {
         write_baseline(path, &outcome)?;
@@ -432,13 +475,12 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u
             width: 100,
         },
         fail_on: threshold,
-        repository: std::env::current_dir()
-            .ok()
+        repository: env
+            .current_dir
+            .clone()
             .map(report::place::Repository::around),
         sarif_category: args.sarif_category.clone(),
-        step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from),
+        step_summary: env.step_summary.clone(),
     };
     let code = if !outcome.problems.is_empty() {
         exit::ERROR
@@ -665,8 +707,6 @@ pub struct ScanOptions {
     pub config: Option<config::Config>,
     /// Known findings to hide.
     pub baseline: Option<suppress::Baseline>,
-    /// Draw a progress counter on standard error.
-    pub progress: bool,
     /// Keep each reported file's text (human output shows snippets).
     pub keep_source: bool,
 }
@@ -682,7 +722,6 @@ impl Default for ScanOptions {
             required: Vec::new(),
             config: None,
             baseline: None,
-            progress: false,
             keep_source: true,
         }
     }
@@ -700,7 +739,6 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
 /// each document to `report` as soon as it is checked, from the worker that
 /// checked it (in no particular order).
 pub fn scan_into(engine: &Engine, roots: &[PathBuf], options: &ScanOptions, report: &dyn Report) {
-    let progress = progress::Progress::start(options.progress);
     let add = |loaded: Result<load::Document, load::InputProblem>, path: &Path| {
         match loaded {
             Ok(doc) => {
@@ -736,7 +774,6 @@ pub fn scan_into(engine: &Engine, roots: &[PathBuf], options: &ScanOptions, repo
             }
             Err(problem) => report.problem(problem),
         }
-        progress.tick();
     };
     let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
         roots.iter().partition(|p| p.as_os_str() == "-");
@@ -788,7 +825,28 @@ pub fn scan_into(engine: &Engine, roots: &[PathBuf], options: &ScanOptions, repo
             Path::new(""),
         ),
     });
-    progress.finish();
+}
+
+/// A report that tells `progress` of each document it is handed.
+struct Ticking<'a> {
+    inner: &'a dyn Report,
+    progress: &'a dyn Progress,
+}
+
+impl Report for Ticking<'_> {
+    fn document(&self, checked: report::Checked) {
+        self.inner.document(checked);
+        self.progress.tick();
+    }
+
+    fn problem(&self, problem: load::InputProblem) {
+        self.inner.problem(problem);
+        self.progress.tick();
+    }
+
+    fn skipped(&self, type_name: String) {
+        self.inner.skipped(type_name);
+    }
 }
 
 fn read_stdin(options: &ScanOptions, add: &dyn Fn(Result<load::Document, load::InputProblem>)) {

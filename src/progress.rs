@@ -1,32 +1,33 @@
 //! A one-line progress counter for long scans, on standard error, only when
 //! a person is watching: stderr is a terminal and `CI` is not set. It waits
 //! half a second before it first draws, so quick runs print nothing, and
-//! clears its line before the report is printed.
+//! clears its line before the report is printed. Part of the binary: the
+//! library only calls [`clearance::Progress`].
 
 use std::io::{IsTerminal, Write};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// Counts checked documents; draws when enabled.
-pub struct Progress {
+/// Counts checked documents and draws the count.
+pub(crate) struct Counter {
     count: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
-    drawer: Option<JoinHandle<()>>,
+    drawer: Mutex<Option<JoinHandle<()>>>,
 }
 
-impl Progress {
+impl Counter {
     /// Whether this process should draw progress at all.
-    pub fn wanted() -> bool {
+    pub(crate) fn wanted() -> bool {
         std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
     }
 
-    /// Starts counting; draws only when `draw` is set.
-    pub fn start(draw: bool) -> Progress {
+    /// Starts counting, and a thread that draws.
+    pub(crate) fn start() -> Counter {
         let count = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));
-        let drawer = draw.then(|| {
+        let drawer = {
             let (count, stop) = (Arc::clone(&count), Arc::clone(&stop));
             std::thread::spawn(move || {
                 let mut waited = Duration::ZERO;
@@ -47,23 +48,25 @@ impl Progress {
                     let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
                 }
             })
-        });
-        Progress {
+        };
+        Counter {
             count,
             stop,
-            drawer,
+            drawer: Mutex::new(Some(drawer)),
         }
     }
+}
 
-    /// One more document checked.
-    pub fn tick(&self) {
+impl clearance::Progress for Counter {
+    fn tick(&self) {
         self.count.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Stops drawing and clears the line.
-    pub fn finish(mut self) {
+    fn finish(&self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(drawer) = self.drawer.take() {
+        let drawer = self.drawer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(drawer) = drawer {
             let _ = drawer.join();
         }
     }

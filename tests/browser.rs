@@ -8,6 +8,8 @@
 //! `CLEARANCE_REQUIRE_BROWSER=1`, which makes a missing browser a failure.
 //! Without one the test says SKIPPED.
 
+#![allow(clippy::disallowed_methods)] // tests read their own environment
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -9,6 +9,8 @@
 //! they are missing a test says SKIPPED and checks what it can without them;
 //! with `CLEARANCE_REQUIRE_TOOLS=1` (as in CI) a missing tool fails it.
 
+#![allow(clippy::disallowed_methods)] // tests read their own environment
+
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};

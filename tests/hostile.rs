@@ -6,6 +6,8 @@
 //! visible escape. Arabic and Hebrew letters, diacritics and the LRM/RLM
 //! marks stay as they are.
 
+#![allow(clippy::disallowed_methods)] // tests read their own environment
+
 mod common;
 
 use std::path::Path;
