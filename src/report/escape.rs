@@ -99,6 +99,25 @@ pub(crate) fn lines(s: &str) -> Cow<'_, str> {
     })
 }
 
+/// HTML or XML text and attribute values: shown as in [`text`], then `&`,
+/// `<`, `>`, `"` and `'` as character references, so nothing from input
+/// can open an element, close an attribute or start an entity.
+pub(crate) fn markup(s: &str) -> String {
+    let shown = text(s);
+    let mut out = String::with_capacity(shown.len());
+    for c in shown.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A GitHub Actions workflow command's message: `%`, CR and LF in the
 /// runner's own escapes (it turns them back into line breaks in the
 /// annotation), every other unsafe character shown as in [`text`].

@@ -35,21 +35,9 @@ use crate::finding::Severity;
 /// Bars per chart.
 const BARS: usize = 15;
 
-/// `s` shown safely and escaped for HTML text and attribute values.
+/// `s` shown safely and escaped for markup ([`escape::markup`]).
 fn html(s: &str) -> String {
-    let shown = escape::text(s);
-    let mut out = String::with_capacity(shown.len());
-    for c in shown.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape::markup(s)
 }
 
 /// The language of a text's letters, for `lang`: Arabic or Hebrew when

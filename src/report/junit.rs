@@ -17,21 +17,9 @@ use std::io::{self, Write};
 use super::{Outcome, Settings, escape};
 use crate::load::DocId;
 
-/// `s` shown safely and escaped for XML text or an attribute value.
+/// `s` shown safely and escaped for markup ([`escape::markup`]).
 fn xml(s: &str) -> String {
-    let shown = escape::text(s);
-    let mut out = String::with_capacity(shown.len());
-    for c in shown.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape::markup(s)
 }
 
 #[derive(Default)]
@@ -175,7 +163,7 @@ mod tests {
 
     #[test]
     fn text_from_input_is_escaped_for_xml() {
-        assert_eq!(xml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(xml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
         assert_eq!(xml("\u{1b}[31m\u{202e}"), "\\u{1b}[31m\\u{202e}");
         assert_eq!(xml("לפי סעיף 27א"), "לפי סעיף 27א");
     }
