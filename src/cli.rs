@@ -149,6 +149,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "ROLE=FIELD")]
     pub jsonl_field: Vec<String>,
 
+    /// How a JSON-lines record's text field is read: `auto` reads it as HTML
+    /// when it is markup (it opens with a tag and closes a paragraph, div,
+    /// heading… element), else as plain text.
+    #[arg(long, value_enum, default_value_t = FieldFormat::Auto, value_name = "FORMAT")]
+    pub field_format: FieldFormat,
+
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -271,6 +277,25 @@ impl FailOn {
             FailOn::Warning => Some(Severity::Warning),
             FailOn::Info => Some(Severity::Info),
             FailOn::None => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FieldFormat {
+    Auto,
+    Text,
+    Markdown,
+    Html,
+}
+
+impl FieldFormat {
+    pub fn format(self) -> crate::load::jsonl::FieldFormat {
+        match self {
+            FieldFormat::Auto => crate::load::jsonl::FieldFormat::Auto,
+            FieldFormat::Text => crate::load::jsonl::FieldFormat::Text,
+            FieldFormat::Markdown => crate::load::jsonl::FieldFormat::Markdown,
+            FieldFormat::Html => crate::load::jsonl::FieldFormat::Html,
         }
     }
 }

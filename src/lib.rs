@@ -362,7 +362,10 @@ fn check(
         )
         .map_err(io_err)?;
     }
-    let mut jsonl = load::jsonl::Fields::default();
+    let mut jsonl = load::jsonl::Fields {
+        text_format: args.field_format.format(),
+        ..load::jsonl::Fields::default()
+    };
     for spec in config.jsonl.iter().chain(&args.jsonl_field) {
         jsonl
             .set(spec)

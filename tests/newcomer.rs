@@ -392,3 +392,66 @@ fn records_without_the_article_field_are_one_problem_of_the_dump() {
     assert_eq!(report["summary"]["files"], 40);
     assert_eq!(report["summary"]["findings"], 40);
 }
+
+/// HTML in a JSON-lines text field was read as plain text: its captions and
+/// the leftovers inside its markup were lost. `--field-format auto` (the
+/// default) reads markup as HTML; prose stays prose; `text` keeps the old
+/// reading.
+#[test]
+fn html_in_a_text_field_is_read_as_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let records = [
+        serde_json::json!({"text": "<article><p>המועצה התכנסה.</p><figure><img src=a.jpg><figcaption>אולם המועצה בלילה</figcaption></figure><p>קראו עוד: התקציב</p></article>"}),
+        serde_json::json!({"text": "Prose that mentions <p> tags.\n\nRead more: the budget"}),
+    ];
+    let dump: String = records.iter().map(|r| r.to_string() + "\n").collect();
+    write(dir.path(), "dump.jsonl", &dump);
+    let rules = |format: &str| -> Vec<String> {
+        let run = clearance(
+            dir.path(),
+            &[
+                "check",
+                "--no-config",
+                "--format",
+                "json",
+                "--field-format",
+                format,
+                "dump.jsonl",
+            ],
+        );
+        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["path"].as_str().unwrap(),
+                    f["rule"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        rules("auto"),
+        [
+            "dump.jsonl:1 attribution/photo-credit-missing",
+            "dump.jsonl:1 residue/read-also",
+            "dump.jsonl:2 residue/read-also",
+        ]
+    );
+    // As text, the caption is no caption.
+    assert_eq!(
+        rules("text"),
+        [
+            "dump.jsonl:1 residue/read-also",
+            "dump.jsonl:2 residue/read-also"
+        ]
+    );
+    assert_eq!(
+        rules("html").len(),
+        2,
+        "prose read as HTML is one paragraph"
+    );
+}

@@ -29,6 +29,58 @@ pub struct Fields {
     pub source: String,
     /// Region `meta.url`.
     pub url: String,
+    /// How the text field is read.
+    pub text_format: FieldFormat,
+}
+
+/// How a record's text field is read (`--field-format`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FieldFormat {
+    /// Plain text.
+    Text,
+    Markdown,
+    /// An HTML page or fragment: read as the `html` field is.
+    Html,
+    /// HTML when it looks like HTML ([`looks_like_html`]), else plain text.
+    #[default]
+    Auto,
+}
+
+/// Whether a text field holds HTML rather than prose: it opens with a tag
+/// (or a doctype or comment) and closes one of the elements an article is
+/// built of. Prose that mentions `<p>` or quotes a `<` does not.
+pub fn looks_like_html(text: &str) -> bool {
+    let t = text.trim_start();
+    let opens = t.starts_with('<')
+        && t[1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '!');
+    const CLOSERS: &[&str] = &[
+        "</p>",
+        "</div>",
+        "</h1>",
+        "</h2>",
+        "</h3>",
+        "</h4>",
+        "</figure>",
+        "</figcaption>",
+        "</article>",
+        "</section>",
+        "</span>",
+        "</a>",
+        "</li>",
+        "</body>",
+        "</html>",
+        "</strong>",
+        "</em>",
+        "</blockquote>",
+        "</table>",
+    ];
+    opens && {
+        let lower = t.to_ascii_lowercase();
+        CLOSERS.iter().any(|c| lower.contains(c))
+    }
 }
 
 impl Default for Fields {
@@ -39,6 +91,7 @@ impl Default for Fields {
             title: "title".into(),
             source: "source".into(),
             url: "url".into(),
+            text_format: FieldFormat::Auto,
         }
     }
 }
@@ -341,8 +394,22 @@ fn record(
         return Err(Rejected::NoArticle(has));
     }
     if let Some(js) = text {
-        for region in text::regions(&js.text) {
+        let format = match fields.text_format {
+            FieldFormat::Auto if looks_like_html(&js.text) => FieldFormat::Html,
+            FieldFormat::Auto => FieldFormat::Text,
+            other => other,
+        };
+        let (text_regions, found) = match format {
+            FieldFormat::Html => super::html::regions(&js.text),
+            FieldFormat::Markdown => super::markdown::regions(&js.text),
+            _ => (text::regions(&js.text), Vec::new()),
+        };
+        for region in text_regions {
             regions.push(js.remap(&region));
+        }
+        for (message, span) in found {
+            let raw = js.raw_range(&span);
+            notes.push(problem(display, number, message, Some((line, start, raw))));
         }
     }
     if let Some(js) = html {
@@ -699,5 +766,26 @@ mod tests {
             &mut |d| out.push(d),
         );
         assert_eq!(region_text(out[0].as_ref().unwrap(), "body"), "hello");
+    }
+
+    #[test]
+    fn markup_is_told_from_prose_that_mentions_it() {
+        for html in [
+            "<p>The council met.</p>",
+            "  <article><h1>Title</h1><div>x</div></article>",
+            "<!DOCTYPE html><html><body>x</body></html>",
+            "<P>Upper case</P>",
+        ] {
+            assert!(looks_like_html(html), "{html}");
+        }
+        for prose in [
+            "The council met.",
+            "Prose that mentions <p> and </p> in passing.",
+            "< 5 votes, </p> typed by mistake",
+            "<3 love it</p>",
+            "",
+        ] {
+            assert!(!looks_like_html(prose), "{prose}");
+        }
     }
 }
