@@ -628,11 +628,15 @@ pub const JOBS_PER_CORE: usize = 4;
 
 /// How many workers to start: `--jobs` (default one per core), at most
 /// [`JOBS_PER_CORE`] per core, and no more than there is work for: when
-/// no path is a directory, one per path.
+/// no path is a directory, a JSON-lines dump or standard input (which may
+/// hold many records), one per path.
 pub fn workers(asked: Option<usize>, cores: usize, roots: &[PathBuf]) -> usize {
     let cores = cores.max(1);
     let wanted = asked.unwrap_or(cores).clamp(1, cores * JOBS_PER_CORE);
-    if roots.iter().any(|p| p.is_dir()) {
+    let many = |p: &PathBuf| {
+        p.as_os_str() == "-" || p.is_dir() || load::Kind::of(p) == Some(load::Kind::Jsonl)
+    };
+    if roots.iter().any(many) {
         wanted
     } else {
         wanted.min(roots.len().max(1))
@@ -792,12 +796,20 @@ pub fn scan_into(engine: &Engine, roots: &[PathBuf], options: &ScanOptions, repo
                 match std::fs::File::open(&path) {
                     Ok(file) => {
                         let mut reader = io::BufReader::with_capacity(1 << 16, file);
-                        load::jsonl::read(
-                            &mut reader,
-                            &display,
-                            &options.jsonl,
-                            options.max_file_size,
-                            &mut |d| add(d, &path),
+                        // One dump can hold a whole corpus: its records are
+                        // read here and checked on all the workers.
+                        in_parallel(
+                            options.threads,
+                            &mut |each| {
+                                load::jsonl::read(
+                                    &mut reader,
+                                    &display,
+                                    &options.jsonl,
+                                    options.max_file_size,
+                                    each,
+                                );
+                            },
+                            &|d| add(d, &path),
                         );
                     }
                     Err(e) => add(
@@ -852,17 +864,53 @@ impl Report for Ticking<'_> {
     }
 }
 
-fn read_stdin(options: &ScanOptions, add: &dyn Fn(Result<load::Document, load::InputProblem>)) {
+/// What a reader of records hands on: a document, or a problem.
+type Loaded = Result<load::Document, load::InputProblem>;
+
+/// Where a reader hands each record it reads.
+type Each<'a> = &'a mut dyn FnMut(Loaded);
+
+/// Runs `read` on this thread, which hands each record it reads to
+/// `each`, while `threads` workers call `check` on them: a bounded queue
+/// between them keeps memory flat however long the stream.
+fn in_parallel(threads: usize, read: &mut dyn FnMut(Each<'_>), check: &(dyn Fn(Loaded) + Sync)) {
+    if threads <= 1 {
+        read(&mut |d| check(d));
+        return;
+    }
+    let (send, receive) = std::sync::mpsc::sync_channel::<Loaded>(threads * 8);
+    let receive = std::sync::Mutex::new(receive);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let next = receive.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    match next {
+                        Ok(loaded) => check(loaded),
+                        Err(_) => break,
+                    }
+                }
+            });
+        }
+        read(&mut |d| {
+            // The workers only stop when this sender is gone.
+            let _ = send.send(d);
+        });
+        drop(send);
+    });
+}
+
+fn read_stdin(options: &ScanOptions, add: &(dyn Fn(Loaded) + Sync)) {
     const NAME: &str = "<stdin>";
     let stdin = io::stdin();
     let mut lock = stdin.lock();
     if options.stdin == load::Kind::Jsonl {
-        load::jsonl::read(
-            &mut lock,
-            NAME,
-            &options.jsonl,
-            options.max_file_size,
-            &mut |d| add(d),
+        in_parallel(
+            options.threads,
+            &mut |each| {
+                load::jsonl::read(&mut lock, NAME, &options.jsonl, options.max_file_size, each);
+            },
+            add,
         );
         return;
     }

@@ -88,7 +88,11 @@ fn jobs_are_capped_by_the_cores_and_the_work() {
     // No more workers than paths when none is a folder.
     assert_eq!(workers(Some(100_000), 2, &paths(&["a.txt"])), 1);
     assert_eq!(workers(Some(3), 2, &paths(&["a.txt", "b.txt"])), 2);
-    assert_eq!(workers(None, 8, &paths(&["-"])), 1);
+    // Standard input and a JSON-lines dump may hold a corpus of records,
+    // checked on all the workers.
+    assert_eq!(workers(None, 8, &paths(&["-"])), 8);
+    assert_eq!(workers(Some(3), 2, &paths(&["corpus.jsonl"])), 3);
+    assert_eq!(workers(None, 2, &paths(&["a.txt", "big.NDJSON"])), 2);
     // A folder: what was asked, up to four per core.
     let folder = vec![dir.path().to_path_buf()];
     assert_eq!(workers(Some(100_000), 2, &folder), 8);

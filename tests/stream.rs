@@ -1,6 +1,8 @@
 //! The scan's `Report` seam: a consumer that takes each document as it is
 //! checked sees exactly what the collected, sorted outcome holds.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -116,4 +118,49 @@ fn each_document_reaches_the_report_as_it_is_checked() {
     problems.sort();
     assert_eq!(problems, ["binary.txt", "dump.jsonl:2"]);
     assert_eq!(outcome.problems.len(), 2);
+}
+
+/// The records of one dump, or of standard input, are checked on all the
+/// workers: the report is the same as with one worker, byte for byte.
+#[test]
+fn a_dumps_records_checked_in_parallel_give_the_same_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let texts = [
+        "The council met.\n\nRead more: the budget",
+        "المجلس البلدي\n\nاقرأ أيضا: الميزانية\n\nصورة توضيحية",
+        "השימוש לפי סעיף 27 לחוק זכות יוצרים. לפניות: info@site,co.il",
+        "Nothing to see here.",
+    ];
+    let dump: String = (0..400)
+        .map(|k| {
+            let record = if k % 97 == 0 {
+                "not json".to_string()
+            } else {
+                serde_json::json!({"id": k, "text": texts[k % texts.len()]}).to_string()
+            };
+            record + "\n"
+        })
+        .collect();
+    std::fs::write(dir.path().join("dump.jsonl"), &dump).unwrap();
+    let run = |jobs: &str, stdin: bool| -> String {
+        let mut args = vec!["check", "--no-config", "--format", "json", "--jobs", jobs];
+        if stdin {
+            args.extend(["--stdin-format", "jsonl", "-"]);
+        } else {
+            args.push("dump.jsonl");
+        }
+        let run =
+            common::clearance_stdin(dir.path(), &args, if stdin { dump.as_bytes() } else { b"" });
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        run.stdout
+    };
+    let one = run("1", false);
+    assert!(one.contains("\"files\":395"), "{one}");
+    assert_eq!(run("4", false), one);
+    let from_stdin = run("1", true);
+    assert_eq!(run("4", true), from_stdin);
+    assert!(
+        from_stdin.contains("\"path\":\"<stdin>:2\""),
+        "{from_stdin}"
+    );
 }

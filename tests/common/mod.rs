@@ -15,6 +15,7 @@ pub(crate) struct Run {
 }
 
 /// Runs `clearance ARGS` in `dir`, with colour off.
+#[allow(dead_code)]
 pub(crate) fn clearance(dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_clearance"))
         .args(args)
