@@ -265,7 +265,9 @@ pub enum FailOn {
     Error,
     Warning,
     Info,
-    /// Never fail because of findings.
+    /// Never fail because of findings (also `never`: engines such as
+    /// Spark's `RDD.pipe` treat any non-zero exit as a crash).
+    #[value(alias = "never")]
     None,
 }
 

@@ -75,6 +75,11 @@ fn exit_codes_follow_fail_on() {
         clearance(dir.path(), &["check", "--fail-on", "none", "bad.txt"]).code,
         0
     );
+    // What pipelines call it.
+    assert_eq!(
+        clearance(dir.path(), &["check", "--fail-on", "never", "bad.txt"]).code,
+        0
+    );
 }
 
 #[test]
