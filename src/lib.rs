@@ -796,21 +796,7 @@ pub fn scan_into(engine: &Engine, roots: &[PathBuf], options: &ScanOptions, repo
                 match std::fs::File::open(&path) {
                     Ok(file) => {
                         let mut reader = io::BufReader::with_capacity(1 << 16, file);
-                        // One dump can hold a whole corpus: its records are
-                        // read here and checked on all the workers.
-                        in_parallel(
-                            options.threads,
-                            &mut |each| {
-                                load::jsonl::read(
-                                    &mut reader,
-                                    &display,
-                                    &options.jsonl,
-                                    options.max_file_size,
-                                    each,
-                                );
-                            },
-                            &|d| add(d, &path),
-                        );
+                        records(options, &mut reader, &display, &|d| add(d, &path));
                     }
                     Err(e) => add(
                         Err(load::InputProblem {
@@ -867,18 +853,22 @@ impl Report for Ticking<'_> {
 /// What a reader of records hands on: a document, or a problem.
 type Loaded = Result<load::Document, load::InputProblem>;
 
-/// Where a reader hands each record it reads.
-type Each<'a> = &'a mut dyn FnMut(Loaded);
+/// Where a reader hands each item it reads.
+type Each<'a, T> = &'a mut dyn FnMut(T);
 
-/// Runs `read` on this thread, which hands each record it reads to
-/// `each`, while `threads` workers call `check` on them: a bounded queue
-/// between them keeps memory flat however long the stream.
-fn in_parallel(threads: usize, read: &mut dyn FnMut(Each<'_>), check: &(dyn Fn(Loaded) + Sync)) {
+/// Runs `read` on this thread, which hands each item it reads to `each`,
+/// while `threads` workers call `check` on them: a bounded queue between
+/// them keeps memory flat however long the stream.
+fn in_parallel<T: Send>(
+    threads: usize,
+    read: &mut dyn FnMut(Each<'_, T>),
+    check: &(dyn Fn(T) + Sync),
+) {
     if threads <= 1 {
         read(&mut |d| check(d));
         return;
     }
-    let (send, receive) = std::sync::mpsc::sync_channel::<Loaded>(threads * 8);
+    let (send, receive) = std::sync::mpsc::sync_channel::<T>(threads * 8);
     let receive = std::sync::Mutex::new(receive);
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -900,18 +890,39 @@ fn in_parallel(threads: usize, read: &mut dyn FnMut(Each<'_>), check: &(dyn Fn(L
     });
 }
 
+/// The records of one dump (or of standard input): one dump can hold a
+/// whole corpus, so its lines are read here and parsed and checked on all
+/// the workers.
+fn records(
+    options: &ScanOptions,
+    reader: &mut dyn io::BufRead,
+    display: &str,
+    add: &(dyn Fn(Loaded) + Sync),
+) {
+    let tally = load::jsonl::Tally::default();
+    in_parallel(
+        options.threads,
+        &mut |each| load::jsonl::lines(reader, display, options.max_file_size, each),
+        &|line| match line {
+            Ok(line) => {
+                if let Some(loaded) = load::jsonl::parse(&line, display, &options.jsonl, &tally) {
+                    add(loaded);
+                }
+            }
+            Err(p) => add(Err(p)),
+        },
+    );
+    if let Some(p) = tally.problem(display, &options.jsonl) {
+        add(Err(p));
+    }
+}
+
 fn read_stdin(options: &ScanOptions, add: &(dyn Fn(Loaded) + Sync)) {
     const NAME: &str = "<stdin>";
     let stdin = io::stdin();
     let mut lock = stdin.lock();
     if options.stdin == load::Kind::Jsonl {
-        in_parallel(
-            options.threads,
-            &mut |each| {
-                load::jsonl::read(&mut lock, NAME, &options.jsonl, options.max_file_size, each);
-            },
-            add,
-        );
+        records(options, &mut lock, NAME, add);
         return;
     }
     // The same cap as a file's, read in bounded memory: one byte past the

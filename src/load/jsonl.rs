@@ -124,6 +124,8 @@ impl Fields {
 
 /// Reads records from `reader`, calling `each` with a document per record or
 /// a problem per bad line. `max_line` caps one record's size in bytes.
+/// ([`lines`], [`parse`] and [`Tally`] are the same, in pieces that let
+/// several threads parse the lines one thread reads.)
 pub fn read(
     reader: &mut dyn BufRead,
     display: &str,
@@ -131,12 +133,41 @@ pub fn read(
     max_line: u64,
     each: &mut dyn FnMut(Result<Document, InputProblem>),
 ) {
+    let tally = Tally::default();
+    lines(reader, display, max_line, &mut |line| match line {
+        Ok(line) => {
+            if let Some(loaded) = parse(&line, display, fields, &tally) {
+                each(loaded);
+            }
+        }
+        Err(p) => each(Err(p)),
+    });
+    if let Some(p) = tally.problem(display, fields) {
+        each(Err(p));
+    }
+}
+
+/// One line of a dump that holds a record: its text, its 1-based line and
+/// the byte it starts at.
+#[derive(Debug)]
+pub struct Line {
+    text: String,
+    number: usize,
+    start: usize,
+}
+
+/// Reads the lines of a dump, calling `each` with each line that holds a
+/// record (blank lines are skipped) or a problem for one that cannot: over
+/// `max_line` bytes, not UTF-8, or unreadable.
+pub fn lines(
+    reader: &mut dyn BufRead,
+    display: &str,
+    max_line: u64,
+    each: &mut dyn FnMut(Result<Line, InputProblem>),
+) {
     let mut buf = Vec::new();
     let mut offset = 0usize;
     let mut number = 0usize;
-    // Records read, and those with neither the text nor the HTML field.
-    let (mut records, mut without_article) = (0usize, 0usize);
-    let mut first_without: (usize, Vec<String>) = (0, Vec::new());
     // A line is kept up to one byte past the limit: enough to know it is
     // over, so a record of gigabytes (or an endless one) is never held.
     let keep = usize::try_from(max_line.saturating_add(1)).unwrap_or(usize::MAX);
@@ -180,38 +211,48 @@ pub fn read(
             )));
             continue;
         }
-        let line = match super::decode::valid_utf8(raw) {
-            Some(line) => line,
-            None => {
-                each(Err(problem(
-                    display,
-                    number,
-                    format!(
-                        "record is not valid UTF-8 (byte {}); skipped",
-                        encoding_rs::Encoding::utf8_valid_up_to(raw)
-                    ),
-                    None,
-                )));
-                continue;
-            }
-        };
-        records += 1;
-        match record(line, display, number, start, fields) {
-            Ok(doc) => each(Ok(doc)),
-            Err(Rejected::Problem(p)) => each(Err(p)),
-            Err(Rejected::NoArticle(has)) => {
-                if without_article == 0 {
-                    first_without = (number, has);
-                }
-                without_article += 1;
-            }
+        match super::decode::valid_utf8(raw) {
+            Some(line) => each(Ok(Line {
+                text: line.to_string(),
+                number,
+                start,
+            })),
+            None => each(Err(problem(
+                display,
+                number,
+                format!(
+                    "record is not valid UTF-8 (byte {}); skipped",
+                    encoding_rs::Encoding::utf8_valid_up_to(raw)
+                ),
+                None,
+            ))),
         }
     }
-    // A misnamed field (`--jsonl-field text=body` on records that hold
-    // `content`) would leave every record with nothing to check: one
-    // problem for the dump says so, not one per record.
-    if without_article > 0 {
-        let (line, has) = first_without;
+}
+
+/// Records read, and those with neither the text nor the HTML field (the
+/// first of them kept for the message), shared by the threads that parse.
+#[derive(Debug, Default)]
+pub struct Tally {
+    records: std::sync::atomic::AtomicUsize,
+    without: std::sync::Mutex<Without>,
+}
+
+/// How many records held no article, and the first of them: its line and
+/// the fields it has.
+type Without = (usize, Option<(usize, Vec<String>)>);
+
+impl Tally {
+    /// One problem for the dump when some records held no article: how
+    /// many, and the fields the first of them has.
+    pub fn problem(&self, display: &str, fields: &Fields) -> Option<InputProblem> {
+        let records = self.records.load(std::sync::atomic::Ordering::Relaxed);
+        let (count, first) =
+            std::mem::take(&mut *self.without.lock().unwrap_or_else(|e| e.into_inner()));
+        // A misnamed field (`--jsonl-field text=body` on records that hold
+        // `content`) would leave every record with nothing to check: one
+        // problem for the dump says so, not one per record.
+        let (line, has) = first?;
         let has = if has.is_empty() {
             "no fields".to_string()
         } else {
@@ -220,24 +261,50 @@ pub fn read(
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        each(Err(InputProblem {
+        Some(InputProblem {
             id: DocId::file(display),
             message: format!(
-                "{without_article} of {records} {} no `{}` or `{}` field and {} not checked \
+                "{count} of {records} {} no `{}` or `{}` field and {} not checked \
                  (the first, on line {line}, has {has}); name the field that holds the article \
                  with --jsonl-field text=FIELD or html=FIELD",
-                if without_article == 1 {
+                if count == 1 {
                     "records has"
                 } else {
                     "records have"
                 },
                 fields.text,
                 fields.html,
-                if without_article == 1 { "was" } else { "were" },
+                if count == 1 { "was" } else { "were" },
             ),
             span: None,
             source: None,
-        }));
+        })
+    }
+}
+
+/// Parses one line into a document, or a problem; `None` for a record
+/// without an article, which `tally` counts.
+pub fn parse(
+    line: &Line,
+    display: &str,
+    fields: &Fields,
+    tally: &Tally,
+) -> Option<Result<Document, InputProblem>> {
+    tally
+        .records
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    match record(&line.text, display, line.number, line.start, fields) {
+        Ok(doc) => Some(Ok(doc)),
+        Err(Rejected::Problem(p)) => Some(Err(p)),
+        Err(Rejected::NoArticle(has)) => {
+            let mut without = tally.without.lock().unwrap_or_else(|e| e.into_inner());
+            without.0 += 1;
+            // The first by line, whichever thread saw it first.
+            if without.1.as_ref().is_none_or(|(n, _)| line.number < *n) {
+                without.1 = Some((line.number, has));
+            }
+            None
+        }
     }
 }
 
