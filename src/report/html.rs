@@ -143,7 +143,7 @@ h1 { font-size: 1.6em; margin: .3em 0; } h2 { font-size: 1.2em; margin-top: 2em;
 .cards li { border: 1px solid var(--line); border-radius: 6px; padding: .6em 1em; min-width: 8em; }
 .cards b { display: block; font-size: 1.5em; }
 .charts { display: flex; flex-wrap: wrap; gap: 2em; }
-.chart figcaption { font-weight: 600; margin-bottom: .3em; }
+.chart { margin: 0; } .chart figcaption { font-weight: 600; margin-bottom: .3em; }
 .chart rect { fill: #4f6d8f; } .chart text { font-size: 12px; fill: var(--ink); }
 table { border-collapse: collapse; width: 100%; } th, td { border-bottom: 1px solid var(--line); padding: .35em .5em; text-align: start; vertical-align: top; }
 th { background: #f5f5f7; position: sticky; top: 0; }
