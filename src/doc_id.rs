@@ -5,7 +5,9 @@ use std::fmt;
 /// A document: a file, or one record of a JSON-lines file or of standard
 /// input. Reports show it as `file` or `file:line`; printers that need the
 /// parts (SARIF's artifact and line, an annotation's file) read them here
-/// instead of parsing the text back.
+/// instead of parsing the text back. Its order (derived: by file, then a
+/// file's records by line, `dump.jsonl:9` before `dump.jsonl:10`) is the
+/// order reports list documents in.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocId {
     /// The file as reports show it ([`crate::load::display_path`]),
@@ -36,14 +38,6 @@ impl DocId {
     /// Whether the id names no file.
     pub fn is_empty(&self) -> bool {
         self.file.is_empty()
-    }
-
-    /// The order reports list documents in: by file, then a file's records
-    /// by line (`dump.jsonl:9` before `dump.jsonl:10`).
-    pub fn report_order(&self, other: &DocId) -> std::cmp::Ordering {
-        self.file
-            .cmp(&other.file)
-            .then_with(|| self.record.cmp(&other.record))
     }
 
     /// The bytes of the file's name as it is on disk, when reports had to
@@ -84,7 +78,7 @@ mod tests {
             DocId::record("b.jsonl", 9),
             DocId::file("b.jsonl.txt"),
         ];
-        ids.sort_by(DocId::report_order);
+        ids.sort();
         let shown: Vec<String> = ids.iter().map(DocId::to_string).collect();
         assert_eq!(shown, ["a.txt", "b.jsonl:9", "b.jsonl:10", "b.jsonl.txt"]);
     }

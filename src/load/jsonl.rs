@@ -452,13 +452,18 @@ fn record(
     // A record that holds no article (neither field is there, or both are
     // null) is summed up by the caller; a title or address alone is no
     // article to check.
-    let text = field(&fields.text)?;
-    let html = field(&fields.html)?;
-    if text.is_none() && html.is_none() {
+    // What the caller says of such records: the fields they have (eight
+    // at most).
+    let no_article = || {
         let mut has: Vec<String> = map.keys().cloned().collect();
         has.sort();
         has.truncate(8);
-        return Err(Rejected::NoArticle(has));
+        Rejected::NoArticle(has)
+    };
+    let text = field(&fields.text)?;
+    let html = field(&fields.html)?;
+    if text.is_none() && html.is_none() {
+        return Err(no_article());
     }
     if let Some(js) = text {
         let format = match fields.text_format {
@@ -505,10 +510,7 @@ fn record(
         }
     }
     if regions.is_empty() {
-        let mut has: Vec<String> = map.keys().cloned().collect();
-        has.sort();
-        has.truncate(8);
-        return Err(Rejected::NoArticle(has));
+        return Err(no_article());
     }
     Ok(Document {
         id: DocId::record(display, number),

@@ -104,8 +104,10 @@ struct Edges {
     right: bool,
 }
 
+/// The script a letter belongs to, as far as word edges (Arabic and Hebrew
+/// clitics) and a snippet's language go.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Script {
+pub(crate) enum Script {
     Arabic,
     Hebrew,
     Other,
@@ -520,12 +522,15 @@ fn rebase(node: Node, offset: usize) -> Node {
     }
 }
 
-fn script(c: char) -> Script {
+/// Arabic (the base block, its supplement and extended-A), Hebrew (with its
+/// presentation forms, which folded text never holds: NFKD takes them
+/// apart) or anything else.
+pub(crate) fn script(c: char) -> Script {
     match c {
         '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' => {
             Script::Arabic
         }
-        '\u{0590}'..='\u{05FF}' => Script::Hebrew,
+        '\u{0590}'..='\u{05FF}' | '\u{FB1D}'..='\u{FB4F}' => Script::Hebrew,
         _ => Script::Other,
     }
 }

@@ -46,17 +46,8 @@ fn property(s: &str) -> std::borrow::Cow<'_, str> {
 /// cannot be written in a workflow command exactly; its bytes that are not
 /// are shown as U+FFFD.
 fn annotated_file(id: &DocId, repository: Option<&Repository>) -> String {
-    let file = place::file_path(id);
-    let located = match repository {
-        Some(repository) => repository.locate(&file).unwrap_or_else(|absolute| absolute),
-        None => file,
-    };
-    let bytes = place::path_bytes(&located);
-    let mut rest = bytes.as_slice();
-    while let Some(r) = rest.strip_prefix(b"./") {
-        rest = r;
-    }
-    property(&String::from_utf8_lossy(rest)).into_owned()
+    let (Ok(bytes) | Err(bytes)) = place::locate(id, repository);
+    property(&String::from_utf8_lossy(&bytes)).into_owned()
 }
 
 fn command(s: Severity) -> &'static str {

@@ -29,8 +29,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::groups::groups;
+use super::summary::folder;
 use super::{Outcome, escape};
 use crate::finding::Severity;
+use crate::matcher::{Script, script};
 
 /// Bars per chart.
 const BARS: usize = 15;
@@ -45,12 +47,10 @@ fn html(s: &str) -> String {
 fn language(s: &str) -> Option<&'static str> {
     let (mut arabic, mut hebrew, mut other) = (0usize, 0usize, 0usize);
     for c in s.chars().filter(|c| c.is_alphabetic()) {
-        match c {
-            '\u{0600}'..='\u{06ff}' | '\u{0750}'..='\u{077f}' | '\u{08a0}'..='\u{08ff}' => {
-                arabic += 1
-            }
-            '\u{0590}'..='\u{05ff}' | '\u{fb1d}'..='\u{fb4f}' => hebrew += 1,
-            _ => other += 1,
+        match script(c) {
+            Script::Arabic => arabic += 1,
+            Script::Hebrew => hebrew += 1,
+            Script::Other => other += 1,
         }
     }
     if arabic > hebrew && arabic > other {
@@ -59,15 +59,6 @@ fn language(s: &str) -> Option<&'static str> {
         Some("he")
     } else {
         None
-    }
-}
-
-/// The folder a document is in (as the summary counts them).
-fn folder(path: &str) -> &str {
-    match path.rfind('/') {
-        Some(0) => "/",
-        Some(i) => &path[..i],
-        None => ".",
     }
 }
 

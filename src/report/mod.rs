@@ -221,14 +221,14 @@ impl Collect {
     /// whatever order the workers finished in.
     pub fn finish(self) -> Outcome {
         let mut outcome = self.outcome.into_inner().unwrap_or_else(|e| e.into_inner());
-        outcome.reports.sort_by(|a, b| a.id.report_order(&b.id));
-        outcome.clean.sort_by(DocId::report_order);
+        outcome.reports.sort_by(|a, b| a.id.cmp(&b.id));
+        outcome.clean.sort();
         outcome
             .dropped
-            .sort_by(|a, b| a.id.report_order(&b.id).then_with(|| a.rule.cmp(&b.rule)));
+            .sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.rule.cmp(&b.rule)));
         let by_place = |a: &InputProblem, b: &InputProblem| {
             let span = |p: &InputProblem| p.span.as_ref().map(|s| (s.start, s.end));
-            a.id.report_order(&b.id)
+            a.id.cmp(&b.id)
                 .then_with(|| a.message.cmp(&b.message))
                 .then_with(|| span(a).cmp(&span(b)))
         };

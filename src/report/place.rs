@@ -41,6 +41,31 @@ impl Repository {
     }
 }
 
+/// Where a document's file is, as the bytes of a path with `/` between
+/// folders: relative to the repository's top folder (`Ok`, with no leading
+/// `./`) or absolute when it lies outside (`Err`). Without a repository,
+/// the path as given, relative unless it is absolute. What SARIF and
+/// GitHub annotations both name a file by.
+pub fn locate(id: &DocId, repository: Option<&Repository>) -> Result<Vec<u8>, Vec<u8>> {
+    let file = file_path(id);
+    let located = match repository {
+        Some(repository) => repository.locate(&file),
+        None if file.is_absolute() => Err(file),
+        None => Ok(file),
+    };
+    match located {
+        Ok(relative) => {
+            let bytes = path_bytes(&relative);
+            let mut rest = bytes.as_slice();
+            while let Some(r) = rest.strip_prefix(b"./") {
+                rest = r;
+            }
+            Ok(rest.to_vec())
+        }
+        Err(absolute) => Err(path_bytes(&absolute)),
+    }
+}
+
 /// `a/./b/../c` → `a/c`, lexically (a symbolic link is not followed).
 fn normalise(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();

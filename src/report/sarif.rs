@@ -38,7 +38,6 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 use std::io::{self, Write};
-use std::path::Path;
 
 use super::place::{self, Repository};
 use super::{Outcome, RuleInfo, Settings};
@@ -211,21 +210,10 @@ fn level(s: Severity) -> &'static str {
 /// when it lies inside it, else an absolute `file:` URI. Without a known
 /// repository, relative to where the check ran, as given.
 fn artifact(id: &DocId, repository: Option<&Repository>) -> Artifact {
-    let file = place::file_path(id);
-    let located = match repository {
-        Some(repository) => repository.locate(&file),
-        None if file.is_absolute() => Err(file),
-        None => Ok(file),
-    };
-    match located {
+    match place::locate(id, repository) {
         Ok(relative) => {
-            let bytes = place::path_bytes(&relative);
-            let mut rest = bytes.as_slice();
-            while let Some(r) = rest.strip_prefix(b"./") {
-                rest = r;
-            }
-            let mut uri = String::with_capacity(rest.len());
-            encode_into(rest, false, &mut uri);
+            let mut uri = String::with_capacity(relative.len());
+            encode_into(&relative, false, &mut uri);
             Artifact {
                 uri,
                 uri_base_id: Some(SRCROOT),
@@ -238,9 +226,9 @@ fn artifact(id: &DocId, repository: Option<&Repository>) -> Artifact {
     }
 }
 
-/// An absolute path as a `file:` URI (`//server/share` keeps its host).
-fn file_uri(absolute: &Path) -> String {
-    let bytes = place::path_bytes(absolute);
+/// An absolute path's bytes as a `file:` URI (`//server/share` keeps its
+/// host).
+fn file_uri(bytes: &[u8]) -> String {
     let mut uri = String::from(if bytes.starts_with(b"//") {
         "file:"
     } else if bytes.starts_with(b"/") {
@@ -249,7 +237,7 @@ fn file_uri(absolute: &Path) -> String {
         // A drive letter: `C:/x` → `file:///C:/x`.
         "file:///"
     });
-    encode_into(&bytes, true, &mut uri);
+    encode_into(bytes, true, &mut uri);
     uri
 }
 
@@ -419,7 +407,7 @@ pub(super) fn write(
             },
             original_uri_base_ids: repository
                 .map(|r| {
-                    let mut uri = file_uri(&r.top);
+                    let mut uri = file_uri(&place::path_bytes(&r.top));
                     if !uri.ends_with('/') {
                         uri.push('/');
                     }

@@ -29,8 +29,9 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(n)))
 }
 
-/// The folder a file is in: `news/a.txt` → `news`, `a.txt` → `.`.
-fn folder(path: &str) -> &str {
+/// The folder a file is in: `news/a.txt` → `news`, `a.txt` → `.` (the HTML
+/// report counts folders the same way).
+pub(super) fn folder(path: &str) -> &str {
     let sep = |c: char| c == '/' || (std::path::MAIN_SEPARATOR == '\\' && c == '\\');
     match path.rfind(sep) {
         Some(0) => &path[..1],
