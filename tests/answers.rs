@@ -40,7 +40,7 @@ fn help_and_messages_list_the_extensions_the_loader_reads() {
                 Kind::Jsonl => "{\"text\":\"Title\"}\n",
                 _ => "Title\n\nText.\n",
             };
-            write(dir.path(), &format!("walk/a.{ext}"), text);
+            write(dir.path(), format!("walk/a.{ext}"), text);
         }
     }
     let run = clearance(

@@ -544,7 +544,7 @@ fn a_long_scan_on_a_terminal_finishes_and_shows_progress() {
     for i in 0..8000 {
         write(
             dir.path(),
-            &format!("a{i}.txt"),
+            format!("a{i}.txt"),
             format!("Title {i}\n\nThe council met on Monday, meeting {i}.\n"),
         );
     }

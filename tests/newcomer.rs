@@ -364,7 +364,7 @@ fn records_without_the_article_field_are_one_problem_of_the_dump() {
         ],
     );
     assert_eq!(run.code, 2, "{}", run.stderr);
-    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let report = common::json(&run);
     assert_eq!(report["summary"]["files"], 0);
     assert_eq!(
         report["problems"],
@@ -388,7 +388,7 @@ fn records_without_the_article_field_are_one_problem_of_the_dump() {
             "dump.jsonl",
         ],
     );
-    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let report = common::json(&run);
     assert_eq!(report["summary"]["files"], 40);
     assert_eq!(report["summary"]["findings"], 40);
 }
@@ -419,7 +419,7 @@ fn html_in_a_text_field_is_read_as_html() {
                 "dump.jsonl",
             ],
         );
-        let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let report = common::json(&run);
         report["findings"]
             .as_array()
             .unwrap()

@@ -4,13 +4,7 @@
 
 mod common;
 
-use common::{clearance, json};
-
-fn write(dir: &std::path::Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+use common::{clearance, json, write};
 
 #[test]
 fn compare_says_what_is_new_fixed_and_unchanged() {
@@ -119,13 +113,13 @@ fn the_same_text_in_many_files_is_one_group() {
     let d = dir.path();
     let footer = "השימוש לפי סעיף 27א לחוק זכות יוצרים. לפניות: info@site,co.il\n";
     for k in 0..4 {
-        write(d, &format!("he/{k}.txt"), &format!("כתבה {k}\n\n{footer}"));
+        write(d, format!("he/{k}.txt"), format!("כתבה {k}\n\n{footer}"));
     }
     // The same address with other spacing: the same group.
     write(
         d,
         "he/4.txt",
-        &format!("כתבה\n\n{}", footer.replace(". ", ".  ")),
+        format!("כתבה\n\n{}", footer.replace(". ", ".  ")),
     );
     let run = clearance(d, &["check", "--no-config", "--format", "json", "he"]);
     let groups = json(&run)["groups"].as_array().unwrap().clone();

@@ -161,7 +161,7 @@ fn a_reader_that_stops_early_still_gets_the_scans_exit_code() {
     for i in 0..20 {
         write(
             dir.path(),
-            &format!("news/{i}.txt"),
+            format!("news/{i}.txt"),
             format!("Credits\n{}\n", CREDIT.repeat(100)),
         );
     }
@@ -238,7 +238,7 @@ fn one_thread_or_eight_give_the_same_report() {
             _ => "binary\0file".to_string(),
         };
         let ext = if i % 5 == 1 { "md" } else { "txt" };
-        write(dir.path(), &format!("d{}/f{i}.{ext}", i % 4), body);
+        write(dir.path(), format!("d{}/f{i}.{ext}", i % 4), body);
     }
     let mut dump = String::new();
     for i in 0..40 {

@@ -46,7 +46,7 @@ impl Report for Seen {
 #[test]
 fn each_document_reaches_the_report_as_it_is_checked() {
     let dir = tempfile::tempdir().unwrap();
-    let w = |rel: &str, bytes: &[u8]| std::fs::write(dir.path().join(rel), bytes).unwrap();
+    let w = |rel: &str, bytes: &[u8]| common::write(dir.path(), rel, bytes);
     w("a.txt", b"The council met.\n\nRead more: the budget\n");
     w("b.md", "# כותרת\n\nקראו עוד: התקציב\n".as_bytes());
     w("clean.txt", b"The council met on Monday.\n");

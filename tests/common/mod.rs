@@ -90,7 +90,7 @@ pub(crate) fn problems(run: &Run) -> Vec<(String, String)> {
 }
 
 /// Writes a file under `dir`, creating its folders.
-pub(crate) fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+pub(crate) fn write(dir: &Path, rel: impl AsRef<Path>, bytes: impl AsRef<[u8]>) {
     let path = dir.join(rel);
     std::fs::create_dir_all(path.parent().expect("a relative path")).expect("folders");
     std::fs::write(path, bytes).expect("write");
