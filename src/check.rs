@@ -40,7 +40,12 @@ pub fn check_document(
     let mut notes = doc.notes.clone();
     notes.extend(checked.notes);
     suppress::apply(&mut findings, &suppress::directives(doc, doc.kind), doc);
-    let baselined = baseline.map_or(0, |b| b.filter(&doc.id.to_string(), &mut findings));
+    let baselined = baseline.map_or(0, |b| b.filter(&doc.id, &mut findings));
+    if let Some(fields) = &doc.fields {
+        for f in &mut findings {
+            f.field = fields.place(&f.span).map(Box::new);
+        }
+    }
     DocumentReport {
         findings,
         notes,

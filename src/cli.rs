@@ -145,9 +145,16 @@ pub struct CheckArgs {
     pub stdin_format: StdinFormat,
 
     /// JSON-lines field for a role, as ROLE=FIELD (roles: text, html, title,
-    /// source, url; defaults: the role's own name). Repeatable.
+    /// source, url, id; defaults: the role's own name). Repeatable.
     #[arg(long, value_name = "ROLE=FIELD")]
     pub jsonl_field: Vec<String>,
+
+    /// The JSON-lines field that names a record (a string or a number):
+    /// findings, fingerprints and baselines know the record by it, wherever
+    /// it sits in a dump or shard. Default: `id`, else the url field; a
+    /// record without one is known by its line.
+    #[arg(long, value_name = "FIELD")]
+    pub id_field: Option<String>,
 
     /// How a JSON-lines record's text field is read: `auto` reads it as HTML
     /// when it is markup (it opens with a tag and closes a paragraph, div,

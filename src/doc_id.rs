@@ -16,6 +16,10 @@ pub struct DocId {
     pub file: String,
     /// The 1-based line a JSON-lines record starts on.
     pub record: Option<usize>,
+    /// A record's own id (its `--id-field`, else `id`, else `url`): what
+    /// fingerprints and baselines know it by, wherever it sits in a dump
+    /// or a shard. `None` for a file, or a record without one.
+    pub key: Option<String>,
 }
 
 impl DocId {
@@ -24,6 +28,7 @@ impl DocId {
         DocId {
             file: display.into(),
             record: None,
+            key: None,
         }
     }
 
@@ -32,6 +37,27 @@ impl DocId {
         DocId {
             file: display.into(),
             record: Some(line),
+            key: None,
+        }
+    }
+
+    /// How a report names the document to people: as [`fmt::Display`]
+    /// does, and a record with an id adds it: `dump.jsonl:3#ar-17`.
+    pub fn label(&self) -> String {
+        match &self.key {
+            Some(key) => format!("{self}#{key}"),
+            None => self.to_string(),
+        }
+    }
+
+    /// What fingerprints and baselines know the document by: a record's
+    /// id when it has one (the same in every shard), else the path as
+    /// reports show it (`dump.jsonl:12` for a record without an id).
+    pub fn identity(&self) -> std::borrow::Cow<'_, str> {
+        match &self.key {
+            Some(key) => std::borrow::Cow::Borrowed(key),
+            None if self.record.is_none() => std::borrow::Cow::Borrowed(&self.file),
+            None => std::borrow::Cow::Owned(self.to_string()),
         }
     }
 

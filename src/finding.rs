@@ -60,6 +60,22 @@ pub struct Finding {
     pub file_span: Range<usize>,
     /// The text at `span` (empty for something missing).
     pub matched: String,
+    /// In a JSON-lines record: the field the finding is in, and where in
+    /// that field's own text (so the same record gives the same place in
+    /// whichever dump or shard it sits).
+    pub field: Option<Box<FieldPlace>>,
+}
+
+/// Where a finding stands in one field of a JSON-lines record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldPlace {
+    /// The field's name in the record (`text`, `html`, `title`…).
+    pub field: String,
+    /// Byte range in the field's text (its JSON string unescaped).
+    pub span: Range<usize>,
+    /// 1-based line and character column of `span.start` in that text.
+    pub line: usize,
+    pub column: usize,
 }
 
 impl Finding {
@@ -86,6 +102,7 @@ impl Finding {
             end_column: 0,
             file_span: 0..0,
             matched: String::new(),
+            field: None,
         }
     }
 

@@ -371,6 +371,9 @@ fn check(
             .set(spec)
             .map_err(|e| Error::Usage(format!("--jsonl-field {e}")))?;
     }
+    if let Some(field) = &args.id_field {
+        jsonl.id = Some(field.clone());
+    }
     let options = ScanOptions {
         threads,
         max_file_size: args
@@ -681,9 +684,15 @@ fn write_baseline(path: &Path, outcome: &Outcome) -> Result<(), Error> {
         .findings()
         .filter(|(_, f)| f.rule != suppress::UNUSED)
         .map(|(file, f)| suppress::BaselineEntry {
-            path: file.id.to_string(),
+            // A record with an id is known by it; its path is for people.
+            path: if file.id.key.is_some() {
+                file.id.file.clone()
+            } else {
+                file.id.to_string()
+            },
+            record: file.id.key.clone(),
             rule: f.rule.clone(),
-            fingerprint: suppress::fingerprint(&f.rule, &file.id.to_string(), &f.matched),
+            fingerprint: suppress::fingerprint_of(&file.id, f),
             message: f.message.clone(),
         })
         .collect();

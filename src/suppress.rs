@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
 
+use crate::doc_id::DocId;
 use crate::finding::{Finding, Severity};
 use crate::load::{Document, Kind};
 use crate::source::LineIndex;
@@ -139,8 +140,16 @@ pub fn apply(findings: &mut Vec<Finding>, directives: &[Directive], doc: &Docume
     findings.sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
 }
 
+/// The fingerprint of `finding` in the document `id`: what baselines,
+/// `--compare` and SARIF know it by. A JSON-lines record with an id is
+/// known by that id, so its findings keep their fingerprints in whichever
+/// dump, shard or line it sits.
+pub fn fingerprint_of(id: &DocId, finding: &Finding) -> String {
+    fingerprint(&finding.rule, &id.identity(), &finding.matched)
+}
+
 /// A stable, platform-independent fingerprint of a finding (FNV-1a, 64 bits):
-/// rule, path and the matched text with whitespace folded.
+/// rule, path (or record id) and the matched text with whitespace folded.
 pub fn fingerprint(rule: &str, path: &str, matched: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut feed = |bytes: &[u8]| {
@@ -168,16 +177,22 @@ pub fn fingerprint(rule: &str, path: &str, matched: &str) -> String {
 pub struct Baseline {
     pub version: u32,
     pub findings: Vec<BaselineEntry>,
-    /// Per path, the indices of its entries in `findings`: built on first
-    /// use, so that each document reads only its own entries.
+    /// Per document (path, or record id), the indices of its entries in
+    /// `findings`: built on first use, so that each document reads only its
+    /// own entries.
     #[serde(skip)]
-    by_path: OnceLock<HashMap<String, Vec<usize>>>,
+    by_path: OnceLock<HashMap<(bool, String), Vec<usize>>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(deny_unknown_fields)]
 pub struct BaselineEntry {
+    /// The file (or `file:line` for a record without an id).
     pub path: String,
+    /// A JSON-lines record's id: the entry is matched by it, not by
+    /// `path`, so one baseline serves the whole corpus or any shard of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
     pub rule: String,
     pub fingerprint: String,
     /// For people reading the file; not used for matching.
@@ -195,16 +210,25 @@ impl Baseline {
     }
 
     /// Removes findings the baseline knows (each entry absorbs one finding);
-    /// returns how many were removed. Reads only the entries of `path`.
-    pub fn filter(&self, path: &str, findings: &mut Vec<Finding>) -> usize {
+    /// returns how many were removed. Reads only the entries of `id`: those
+    /// of its record id when it has one, else of its path.
+    pub fn filter(&self, id: &DocId, findings: &mut Vec<Finding>) -> usize {
         let by_path = self.by_path.get_or_init(|| {
-            let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+            let mut index: HashMap<(bool, String), Vec<usize>> = HashMap::new();
             for (i, e) in self.findings.iter().enumerate() {
-                index.entry(e.path.clone()).or_default().push(i);
+                let key = match &e.record {
+                    Some(record) => (true, record.clone()),
+                    None => (false, e.path.clone()),
+                };
+                index.entry(key).or_default().push(i);
             }
             index
         });
-        let Some(entries) = by_path.get(path) else {
+        let key = match &id.key {
+            Some(record) => (true, record.clone()),
+            None => (false, id.to_string()),
+        };
+        let Some(entries) = by_path.get(&key) else {
             return 0;
         };
         // Rule, then fingerprint: how many findings each can still absorb.
@@ -223,7 +247,7 @@ impl Baseline {
         }
         let before = findings.len();
         findings.retain(|f| {
-            let fp = fingerprint(&f.rule, path, &f.matched);
+            let fp = fingerprint_of(id, f);
             match known
                 .get_mut(f.rule.as_str())
                 .and_then(|by_fp| by_fp.get_mut(fp.as_str()))
@@ -319,6 +343,7 @@ mod tests {
         let fp = fingerprint("r/x", "p", "info@a");
         let base = Baseline::new(vec![BaselineEntry {
             path: "p".into(),
+            record: None,
             rule: "r/x".into(),
             fingerprint: fp,
             message: String::new(),
@@ -327,7 +352,7 @@ mod tests {
         for f in &mut fs {
             f.matched = src[f.span.clone()].to_string();
         }
-        assert_eq!(base.filter("p", &mut fs), 1);
+        assert_eq!(base.filter(&DocId::file("p"), &mut fs), 1);
         assert_eq!(fs.len(), 1);
     }
 
@@ -340,6 +365,7 @@ mod tests {
                 BaselineEntry {
                     fingerprint: fingerprint("r/x", &path, &format!("info{i}@a")),
                     path,
+                    record: None,
                     rule: "r/x".into(),
                     message: String::new(),
                 }
@@ -358,7 +384,7 @@ mod tests {
                     f
                 })
                 .collect();
-            absorbed += base.filter(&path, &mut fs);
+            absorbed += base.filter(&DocId::file(path.clone()), &mut fs);
             // The fourth finding belongs to the next path's entries.
             assert_eq!(fs.len(), 1, "{path}");
         }
@@ -366,6 +392,6 @@ mod tests {
         // Three entries read per document, not all 15,000.
         assert_eq!(work::take(), 15_000);
         let mut fs = vec![finding("r/x", 0..1)];
-        assert_eq!(base.filter("elsewhere.txt", &mut fs), 0);
+        assert_eq!(base.filter(&DocId::file("elsewhere.txt"), &mut fs), 0);
     }
 }

@@ -29,6 +29,9 @@ pub struct Fields {
     pub source: String,
     /// Region `meta.url`.
     pub url: String,
+    /// The field that names a record (`--id-field`); `None`: `id`, else
+    /// the `url` field.
+    pub id: Option<String>,
     /// How the text field is read.
     pub text_format: FieldFormat,
 }
@@ -91,6 +94,7 @@ impl Default for Fields {
             title: "title".into(),
             source: "source".into(),
             url: "url".into(),
+            id: None,
             text_format: FieldFormat::Auto,
         }
     }
@@ -112,9 +116,10 @@ impl Fields {
             "title" => self.title = field,
             "source" => self.source = field,
             "url" => self.url = field,
+            "id" => self.id = Some(field),
             other => {
                 return Err(format!(
-                    "unknown role `{other}` (use text, html, title, source or url)"
+                    "unknown role `{other}` (use text, html, title, source, url or id)"
                 ));
             }
         }
@@ -465,7 +470,8 @@ fn record(
     if text.is_none() && html.is_none() {
         return Err(no_article());
     }
-    if let Some(js) = text {
+    let mut read: Vec<(String, JsonString)> = Vec::new();
+    if let Some(js) = &text {
         let format = match fields.text_format {
             FieldFormat::Auto if looks_like_html(&js.text) => FieldFormat::Html,
             FieldFormat::Auto => FieldFormat::Text,
@@ -484,7 +490,7 @@ fn record(
             notes.push(problem(display, number, message, Some((line, start, raw))));
         }
     }
-    if let Some(js) = html {
+    if let Some(js) = &html {
         let (html_regions, found) = super::html::regions(&js.text);
         let has_text = !regions.is_empty();
         for region in html_regions {
@@ -498,6 +504,8 @@ fn record(
             notes.push(problem(display, number, message, Some((line, start, raw))));
         }
     }
+    read.extend(text.map(|js| (fields.text.clone(), js)));
+    read.extend(html.map(|js| (fields.html.clone(), js)));
     for (name, region) in [
         (&fields.title, "title"),
         (&fields.source, "meta.source"),
@@ -507,13 +515,22 @@ fn record(
             regions.retain(|r| r.name != region);
             let whole = Region::new(region, vec![Segment::exact(0..js.text.len(), Gap::None)]);
             regions.push(js.remap(&whole));
+            read.push((name.clone(), js));
         }
     }
     if regions.is_empty() {
         return Err(no_article());
     }
+    let value = |name: &str| map.get(name).and_then(|raw| id_value(raw.get()));
+    let key = match &fields.id {
+        Some(name) => value(name),
+        None => value("id").or_else(|| value(&fields.url)),
+    };
     Ok(Document {
-        id: DocId::record(display, number),
+        id: DocId {
+            key,
+            ..DocId::record(display, number)
+        },
         source: line.to_string(),
         regions,
         problems: Vec::new(),
@@ -521,7 +538,49 @@ fn record(
         origin: Origin::Linear(vec![(0, start)]),
         line_base: number - 1,
         kind: super::Kind::Jsonl,
+        fields: Some(Box::new(RecordFields { fields: read })),
     })
+}
+
+/// A record's id from its id field's JSON token: a non-empty string
+/// (unescaped) or a number as written.
+fn id_value(token: &str) -> Option<String> {
+    if let Some(js) = JsonString::parse(token, 0) {
+        return (!js.text.trim().is_empty()).then_some(js.text);
+    }
+    token
+        .starts_with(|c: char| c == '-' || c.is_ascii_digit())
+        .then(|| token.to_string())
+}
+
+/// The fields a record was read from: each one's unescaped text and where
+/// its parts stand in the line, to say where in a field a finding is.
+#[derive(Debug)]
+pub struct RecordFields {
+    fields: Vec<(String, JsonString)>,
+}
+
+impl RecordFields {
+    /// Where `span` (bytes of the record's line) stands in the field it
+    /// lies in: the field's name, the byte range in its unescaped text,
+    /// and the line and column there. `None` outside every field.
+    pub fn place(&self, span: &Range<usize>) -> Option<crate::finding::FieldPlace> {
+        let (name, js) = self
+            .fields
+            .iter()
+            .find(|(_, js)| js.raw.start <= span.start && span.start <= js.raw.end)?;
+        let start = js.text_offset(span.start, false);
+        let end = js.text_offset(span.end.min(js.raw.end), true).max(start);
+        let before = &js.text[..start];
+        let line = 1 + memchr::memchr_iter(b'\n', before.as_bytes()).count();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Some(crate::finding::FieldPlace {
+            field: name.clone(),
+            span: start..end,
+            line,
+            column: before[line_start..].chars().count() + 1,
+        })
+    }
 }
 
 /// What a JSON value token is, for messages: `a number`, `an object`…
@@ -538,6 +597,8 @@ fn json_kind(token: &str) -> &'static str {
 #[derive(Debug)]
 struct JsonString {
     text: String,
+    /// The string's contents (quotes left out) in the line.
+    raw: Range<usize>,
     /// (range in `text`, range in the line, exact?) in order, covering `text`.
     pieces: Vec<(Range<usize>, Range<usize>, bool)>,
 }
@@ -574,7 +635,28 @@ impl JsonString {
             run = i;
         }
         flush(&mut text, &mut pieces, run, bytes.len());
-        Some(JsonString { text, pieces })
+        Some(JsonString {
+            text,
+            raw: base..base + inner.len(),
+            pieces,
+        })
+    }
+
+    /// The offset in the unescaped text of byte `at` of the line: an
+    /// escape maps to where its character starts (or, for an `end`, ends).
+    fn text_offset(&self, at: usize, end: bool) -> usize {
+        let i = self.pieces.partition_point(|(_, raw, _)| raw.end <= at);
+        match self.pieces.get(i) {
+            Some((d, raw, true)) => d.start + at.saturating_sub(raw.start),
+            Some((d, raw, false)) => {
+                if end && at > raw.start {
+                    d.end
+                } else {
+                    d.start
+                }
+            }
+            None => self.text.len(),
+        }
     }
 
     /// The line range covering `r` of the unescaped text.

@@ -51,6 +51,8 @@ pub struct Document {
     pub line_base: usize,
     /// What the document was read as.
     pub kind: Kind,
+    /// A JSON-lines record's fields, to place findings in them.
+    pub fields: Option<Box<jsonl::RecordFields>>,
 }
 
 /// A named part of a document.
@@ -455,6 +457,7 @@ pub fn from_source(display: &str, kind: Kind, source: String) -> Document {
         origin: decode::Origin::Same,
         line_base: 0,
         kind,
+        fields: None,
     }
 }
 

@@ -8,7 +8,7 @@ use std::collections::{HashMap, VecDeque};
 use serde::Deserialize;
 
 use super::Outcome;
-use crate::suppress::fingerprint;
+use crate::suppress::fingerprint_of;
 
 /// A finding of the earlier report that this run no longer has.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -88,7 +88,7 @@ pub fn compare(outcome: &Outcome, against: String, earlier: Vec<Earlier>) -> Com
     let new = outcome
         .findings()
         .map(|(file, f)| {
-            let fp = fingerprint(&f.rule, &file.id.to_string(), &f.matched);
+            let fp = fingerprint_of(&file.id, f);
             match by_print.get_mut(fp.as_str()).and_then(VecDeque::pop_front) {
                 Some(k) => {
                     seen[k] = true;
@@ -124,7 +124,7 @@ mod tests {
                 path: file.id.to_string(),
                 line: f.line,
                 message: f.message.clone(),
-                fingerprint: Some(fingerprint(&f.rule, &file.id.to_string(), &f.matched)),
+                fingerprint: Some(fingerprint_of(&file.id, f)),
             })
             .collect()
     }

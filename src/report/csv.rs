@@ -26,6 +26,10 @@ const HEADER: &[&str] = &[
     "matched",
     "byte_start",
     "byte_end",
+    "record_id",
+    "field",
+    "field_byte_start",
+    "field_byte_end",
 ];
 
 /// A cell as RFC 4180 writes it, safe to open in a spreadsheet.
@@ -60,6 +64,8 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(HEADER.join(",").as_bytes())?;
     out.write_all(b"\r\n")?;
     for (file, f) in outcome.findings() {
+        // A JSON-lines record's id, and the place in the field's own text.
+        let place = f.field.as_deref();
         let row = [
             cell(&file.id.to_string()).into_owned(),
             f.line.to_string(),
@@ -72,6 +78,13 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             cell(&f.matched).into_owned(),
             f.file_span.start.to_string(),
             f.file_span.end.to_string(),
+            file.id
+                .key
+                .as_deref()
+                .map_or_else(String::new, |k| cell(k).into_owned()),
+            place.map_or_else(String::new, |p| cell(&p.field).into_owned()),
+            place.map_or_else(String::new, |p| p.span.start.to_string()),
+            place.map_or_else(String::new, |p| p.span.end.to_string()),
         ];
         out.write_all(row.join(",").as_bytes())?;
         out.write_all(b"\r\n")?;

@@ -67,6 +67,13 @@ pub(super) fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write)
         // A JSON-lines record is annotated on the dump: its line is already
         // the record's line in the file.
         let path = annotated_file(&file.id, repository);
+        // A record with an id says which, after the rule.
+        let record = file
+            .id
+            .key
+            .as_deref()
+            .map(|key| format!(" (record {key})"))
+            .unwrap_or_default();
         for f in &file.findings {
             let columns = if f.end_line == f.line {
                 format!(",col={},endColumn={}", f.column, f.end_column.max(f.column))
@@ -79,7 +86,7 @@ pub(super) fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write)
                 command(f.severity),
                 f.line,
                 f.end_line.max(f.line),
-                property(&f.rule),
+                property(&format!("{}{record}", f.rule)),
                 message(&f.message)
             )?;
         }

@@ -250,7 +250,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             .map(|c| if c.new[k] { "new" } else { "unchanged" })
     };
     for (k, (file, f)) in outcome.findings().enumerate() {
-        let path = escape::text(&file.id.to_string()).into_owned();
+        let path = escape::text(&file.id.label()).into_owned();
         let folder = folder(&escape::text(&file.id.file)).to_string();
         *per_rule
             .entry(escape::text(&f.rule).into_owned())

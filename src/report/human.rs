@@ -281,8 +281,16 @@ pub(super) fn findings(outcome: &Outcome, style: Style, out: &mut dyn Write) -> 
     let handler = handler(style);
     let mut rendered = String::new();
     for report in &outcome.reports {
-        // miette adds `:line:column`; a JSON-lines record's `:LINE` would repeat it.
-        let name = escape::text(&report.id.file);
+        // miette adds `:line:column`; a JSON-lines record's `:LINE` would
+        // repeat it. A record with an id is named by it: `dump.jsonl#a-17`.
+        let name = match &report.id.key {
+            Some(key) => std::borrow::Cow::Owned(format!(
+                "{}#{}",
+                escape::text(&report.id.file),
+                escape::text(key)
+            )),
+            None => escape::text(&report.id.file),
+        };
         let source = DisplaySource::new(&name, &report.source).with_line_base(report.line_base);
         for finding in &report.findings {
             rendered.clear();

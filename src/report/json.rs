@@ -5,12 +5,13 @@ use serde::Serialize;
 use std::io::{self, Write};
 
 use super::Outcome;
-use crate::finding::Severity;
+use crate::doc_id::DocId;
+use crate::finding::{Finding, Severity};
 
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
-    findings: Vec<Finding<'a>>,
+    findings: Vec<JsonFinding<'a>>,
     problems: Vec<Problem<'a>>,
     /// Only when there are some: parts of the input not read, which do not
     /// fail the run.
@@ -54,7 +55,7 @@ struct Dropped<'a> {
 }
 
 #[derive(Serialize)]
-struct Finding<'a> {
+struct JsonFinding<'a> {
     rule: &'a str,
     severity: Severity,
     path: String,
@@ -68,6 +69,57 @@ struct Finding<'a> {
     /// The baseline's fingerprint (rule, document, matched text): what
     /// `--compare` matches an earlier report's findings by.
     fingerprint: String,
+    /// Only in a JSON-lines record: which record, and which of its fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<Record<'a>>,
+    /// Only in a JSON-lines record: the finding's place in its field's own
+    /// text, the same wherever the record sits in a dump or shard.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field_span: Option<FieldSpan>,
+}
+
+/// A JSON-lines record: the dump (or `<stdin>`), its id when it has one,
+/// the line it starts on, and the field a finding is in.
+#[derive(Serialize)]
+pub(super) struct Record<'a> {
+    pub(super) path: &'a str,
+    pub(super) id: Option<&'a str>,
+    pub(super) line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) field: Option<&'a str>,
+}
+
+impl<'a> Record<'a> {
+    /// The record `id` names, when it is one; `f` gives its field.
+    pub(super) fn of(id: &'a DocId, f: Option<&'a Finding>) -> Option<Record<'a>> {
+        id.record?;
+        Some(Record {
+            path: &id.file,
+            id: id.key.as_deref(),
+            line: id.record,
+            field: f.and_then(|f| f.field.as_deref()).map(|p| p.field.as_str()),
+        })
+    }
+}
+
+/// Bytes of a field's unescaped text, and the line and column of the start.
+#[derive(Serialize)]
+pub(super) struct FieldSpan {
+    start: usize,
+    end: usize,
+    line: usize,
+    column: usize,
+}
+
+impl FieldSpan {
+    pub(super) fn of(f: &Finding) -> Option<FieldSpan> {
+        f.field.as_deref().map(|p| FieldSpan {
+            start: p.span.start,
+            end: p.span.end,
+            line: p.line,
+            column: p.column,
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -125,7 +177,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         version: 1,
         findings: outcome
             .findings()
-            .map(|(file, f)| Finding {
+            .map(|(file, f)| JsonFinding {
                 rule: &f.rule,
                 severity: f.severity,
                 path: file.id.to_string(),
@@ -138,11 +190,9 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
                     end: f.file_span.end,
                 },
                 message: &f.message,
-                fingerprint: crate::suppress::fingerprint(
-                    &f.rule,
-                    &file.id.to_string(),
-                    &f.matched,
-                ),
+                fingerprint: crate::suppress::fingerprint_of(&file.id, f),
+                record: Record::of(&file.id, Some(f)),
+                field_span: FieldSpan::of(f),
             })
             .collect(),
         problems: outcome.problems.iter().map(Problem::of).collect(),
@@ -190,7 +240,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The bytes the shown `path` stands for, when it had to be escaped.
-fn path_bytes(id: &crate::load::DocId) -> Option<Vec<u8>> {
+fn path_bytes(id: &DocId) -> Option<Vec<u8>> {
     let mut bytes = id.file_bytes()?;
     if let Some(line) = id.record {
         bytes.extend_from_slice(format!(":{line}").as_bytes());

@@ -39,7 +39,7 @@ pub(super) fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write)
     }
     for (file, f) in outcome.findings() {
         let case = cases.entry(file.id.clone()).or_default();
-        let place = format!("{}:{}:{}", xml(&file.id.to_string()), f.line, f.column);
+        let place = format!("{}:{}:{}", xml(&file.id.label()), f.line, f.column);
         if threshold.is_some_and(|t| f.severity >= t) {
             case.failed += 1;
             let _ = writeln!(
@@ -87,7 +87,7 @@ pub(super) fn write(outcome: &Outcome, settings: &Settings, out: &mut dyn Write)
         let name = if id.is_empty() {
             "(input)".to_string()
         } else {
-            xml(&id.to_string())
+            xml(&id.label())
         };
         let file = xml(&id.file);
         if case.failures.is_empty() && case.errors.is_empty() && case.below.is_empty() {

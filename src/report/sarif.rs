@@ -43,7 +43,7 @@ use super::place::{self, Repository};
 use super::{Outcome, RuleInfo, Settings};
 use crate::finding::{Finding, Severity};
 use crate::load::DocId;
-use crate::suppress::fingerprint;
+use crate::suppress::fingerprint_of;
 use std::collections::HashMap;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -137,6 +137,18 @@ struct SarifResult<'a> {
     message: Text<'a>,
     locations: [Location<'a>; 1],
     partial_fingerprints: BTreeMap<&'static str, String>,
+    /// A JSON-lines record's identity, as the JSON report gives it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RecordProperties<'a>>,
+}
+
+/// The property bag of a result in a JSON-lines record.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RecordProperties<'a> {
+    record: super::json::Record<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field_span: Option<super::json::FieldSpan>,
 }
 
 #[derive(Serialize)]
@@ -325,9 +337,8 @@ pub(super) fn write(
         // Each finding is its own alert: the same text found again in the
         // file (a «Read more» three times) gets the next number.
         let mut seen: HashMap<String, usize> = HashMap::new();
-        let path = file.id.to_string();
         for f in &file.findings {
-            let same = fingerprint(&f.rule, &path, &f.matched);
+            let same = fingerprint_of(&file.id, f);
             let n = seen.entry(same.clone()).or_default();
             *n += 1;
             results.push(SarifResult {
@@ -342,6 +353,12 @@ pub(super) fn write(
                     },
                 }],
                 partial_fingerprints: BTreeMap::from([(FINGERPRINT, format!("{same}:{n}"))]),
+                properties: super::json::Record::of(&file.id, Some(f)).map(|record| {
+                    RecordProperties {
+                        record,
+                        field_span: super::json::FieldSpan::of(f),
+                    }
+                }),
             });
         }
     }
@@ -870,10 +887,21 @@ mod tests {
                     "message",
                     "locations",
                     "partialFingerprints",
+                    "properties",
                 ],
                 &["message"],
                 "result",
             );
+            // A property bag (§3.8): an object; ours holds a record's
+            // identity.
+            if let Some(bag) = res.get("properties") {
+                keys(
+                    bag,
+                    &["record", "fieldSpan", "tags"],
+                    &["record"],
+                    "result.properties",
+                );
+            }
             message(&res["message"], "result.message");
             level(&res["level"], "result");
             let rule = res["ruleId"].as_str().unwrap();
