@@ -11,7 +11,7 @@ use crate::matcher::{Engine, Profile};
 use crate::suppress::{self, Baseline};
 
 /// What one document's check found.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct DocumentReport {
     /// Findings the suppressions and the baseline leave, by position;
     /// `clearance/unused-suppression` for a directive that silenced nothing.

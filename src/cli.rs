@@ -110,6 +110,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub require_input: bool,
 
+    /// With `--format jsonl`: write each record's lines as soon as it is
+    /// checked, in no particular order, instead of in the input's order.
+    #[arg(long)]
+    pub unordered: bool,
+
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -136,7 +141,7 @@ pub struct CheckArgs {
     pub baseline: Option<PathBuf>,
 
     /// Record every current finding in this baseline file, then exit 0
-    /// (or 2 if some input could not be checked).
+    /// (or 3 if some input could not be checked).
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
 
@@ -225,6 +230,9 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code-scanning dashboards.
     Sarif,
+    /// One JSON object per line, written as each document is checked: its
+    /// findings, then a `record` line; a `summary` line last.
+    Jsonl,
     /// GitHub Actions annotations (and a step summary table).
     Github,
     /// Counts per rule and per folder.

@@ -35,8 +35,14 @@ pub fn type_name(path: &Path) -> String {
     }
 }
 
-/// Walks `roots` on `threads` threads, calling `visit` for every article file.
-pub fn walk(roots: &[PathBuf], threads: usize, visit: &(dyn Fn(Found) + Sync)) {
+/// Walks `roots` on `threads` threads, calling `visit` for every article
+/// file, until `stop` is set.
+pub fn walk(
+    roots: &[PathBuf],
+    threads: usize,
+    stop: &std::sync::atomic::AtomicBool,
+    visit: &(dyn Fn(Found) + Sync),
+) {
     let Some((first, rest)) = roots.split_first() else {
         return;
     };
@@ -57,6 +63,9 @@ pub fn walk(roots: &[PathBuf], threads: usize, visit: &(dyn Fn(Found) + Sync)) {
         .threads(threads);
     builder.build_parallel().run(|| {
         Box::new(move |entry| {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                return WalkState::Quit;
+            }
             match entry {
                 Ok(entry) => match entry.file_type() {
                     // Found in a folder, of a type the loader does not

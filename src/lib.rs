@@ -35,6 +35,7 @@ pub mod write;
 mod yaml;
 
 use std::io::{self, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 pub use check::{DocumentReport, check_document};
@@ -52,8 +53,15 @@ pub mod exit {
     pub const CLEAN: u8 = 0;
     /// Findings at or above `--fail-on`.
     pub const FINDINGS: u8 = 1;
-    /// Usage, pack or config error, or input that could not be checked.
+    /// Usage, pack or config error: nothing was checked.
     pub const ERROR: u8 = 2;
+    /// Some input could not be read or checked (the rest was): a broken
+    /// record, an unreadable or binary file, a dump whose records hold no
+    /// article field.
+    pub const INPUT: u8 = 3;
+    /// Stopped by SIGTERM before the input ended (128 + 15, as a shell
+    /// reports a process the signal ended); what was checked is reported.
+    pub const INTERRUPTED: u8 = 143;
 }
 
 /// What the process around a run is like. The binary reads it (the
@@ -74,6 +82,10 @@ pub struct Environment {
     pub current_dir: Option<PathBuf>,
     /// Told of each document as it is checked (a progress counter).
     pub progress: Option<Box<dyn Progress>>,
+    /// Set when the process is asked to stop (SIGTERM): the check stops
+    /// reading, reports what it checked, and exits
+    /// [`exit::INTERRUPTED`].
+    pub interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// Something told of the scan's progress, from its worker threads.
@@ -85,7 +97,7 @@ pub trait Progress: Sync {
 }
 
 /// Runs a parsed command line; returns the process exit code.
-pub fn run(cli: Cli, env: &Environment, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn run(cli: Cli, env: &Environment, out: &mut (dyn Write + Send), err: &mut dyn Write) -> u8 {
     let result = match cli.command {
         Command::Check(args) => check(&args, env, out, err),
         Command::Rules(cmd) => escaped(out, |out| rules(cmd, out)),
@@ -251,7 +263,7 @@ fn find_config(
 fn check(
     args: &CheckArgs,
     env: &Environment,
-    out: &mut dyn Write,
+    out: &mut (dyn Write + Send),
     err: &mut dyn Write,
 ) -> Result<u8, Error> {
     let roots = if args.paths.is_empty() {
@@ -374,7 +386,7 @@ fn check(
     if let Some(field) = &args.id_field {
         jsonl.id = Some(field.clone());
     }
-    let options = ScanOptions {
+    let mut options = ScanOptions {
         threads,
         max_file_size: args
             .max_file_size
@@ -392,14 +404,19 @@ fn check(
                 .iter()
                 .any(|o| o.format == cli::Format::Human))
             && args.write_baseline.is_none(),
+        ordered: false,
+        stop: std::sync::Arc::default(),
     };
-    // JUnit lists every document, those without findings as passing.
-    let junit = args.format == cli::Format::Junit
-        || args
-            .output_format
-            .iter()
-            .any(|o| o.format == cli::Format::Junit);
-    let collected = if junit {
+    // `--format jsonl` writes each document as it is checked; the other
+    // formats print from everything collected.
+    let streaming = args.format == cli::Format::Jsonl && args.write_baseline.is_none();
+    // JUnit lists every document, those without findings as passing, and
+    // so do JSON lines in a file.
+    let keep_clean = [args.format]
+        .iter()
+        .chain(args.output_format.iter().map(|o| &o.format))
+        .any(|f| matches!(f, cli::Format::Junit | cli::Format::Jsonl));
+    let collected = if keep_clean {
         report::Collect::keeping_clean()
     } else {
         report::Collect::default()
@@ -416,22 +433,104 @@ fn check(
                 .map_err(|why| Error::Usage(format!("--compare {shown}: {why}")))
         })
         .transpose()?;
+    let collecting = !streaming || !args.output_format.is_empty() || earlier.is_some();
+    options.ordered = streaming && !args.unordered;
+    if let Some(interrupt) = &env.interrupt {
+        options.stop = interrupt.clone();
+    }
+    // A streamed report into a file is written beside it and renamed when
+    // the check ends, so the file is never seen half-written.
+    let mut staged = match (&args.output, streaming) {
+        (Some(path), true) => Some(write::Staged::create(path).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?),
+        _ => None,
+    };
+    let stream_out: &mut (dyn Write + Send) = match &mut staged {
+        Some(staged) => staged.file(),
+        None => &mut *out,
+    };
+    let stream = streaming.then(|| report::jsonl::Stream::new(stream_out, &options.stop));
+    let both;
+    let into: &dyn Report = match (&stream, collecting) {
+        (Some(stream), true) => {
+            both = Both(stream, &collected);
+            &both
+        }
+        (Some(stream), false) => stream,
+        (None, _) => &collected,
+    };
     match &env.progress {
         Some(progress) => {
             let ticking = Ticking {
-                inner: &collected,
+                inner: into,
                 progress: progress.as_ref(),
             };
             scan_into(&engine, &roots, &options, &ticking);
             progress.finish();
         }
-        None => scan_into(&engine, &roots, &options, &collected),
+        None => scan_into(&engine, &roots, &options, into),
+    }
+    let mut interrupted = env
+        .interrupt
+        .as_ref()
+        .is_some_and(|i| i.load(std::sync::atomic::Ordering::Relaxed));
+    let threshold = args
+        .fail_on
+        .or(options.config.as_ref().and_then(|c| c.fail_on))
+        .unwrap_or(cli::FailOn::Error)
+        .threshold();
+    let mut streamed = None;
+    if let Some(stream) = stream {
+        // The stop flag is also set when the reader went away.
+        let (counts, failed) = stream.finish(interrupted);
+        interrupted &= failed.is_none();
+        match (failed, staged, &args.output) {
+            (Some(source), _, Some(path)) => {
+                return Err(Error::Write {
+                    path: path.clone(),
+                    source,
+                });
+            }
+            (None, Some(staged), Some(path)) => {
+                staged.commit().map_err(|source| Error::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+            // A reader that stops early (`| head`) ends the check; the
+            // exit code is still what it found.
+            (Some(e), _, None) if e.kind() != io::ErrorKind::BrokenPipe => {
+                return Err(io_err(e));
+            }
+            _ => {}
+        }
+        streamed = Some(counts);
     }
     let mut outcome = collected.finish();
+    if interrupted {
+        outcome.problems.push(load::InputProblem {
+            id: load::DocId::default(),
+            message:
+                "the check was stopped (SIGTERM) before its input ended; what was read is reported"
+                    .to_string(),
+            span: None,
+            source: None,
+        });
+    }
     if let Some((shown, earlier)) = earlier {
         outcome.comparison = Some(report::compare::compare(&outcome, shown, earlier));
     }
-    if let Some(why) = outcome.nothing_checked() {
+    let nothing = match &streamed {
+        Some(counts) => report::nothing_checked(
+            counts.records.checked,
+            counts.problems,
+            &counts.skipped_types,
+        ),
+        None => outcome.nothing_checked(),
+    };
+    if let Some(why) = nothing {
         let why = why.replacen("Nothing", "nothing", 1);
         if args.require_input {
             return Err(Error::Usage(format!("{why} (--require-input)")));
@@ -456,6 +555,15 @@ fn check(
         ColorChoice::Auto => env.stdout_color,
     };
     if let Some(path) = &args.write_baseline {
+        if interrupted {
+            writeln!(
+                err,
+                "clearance: stopped (SIGTERM) before the input ended; {} was left as it was",
+                report::escape::text(&path.display().to_string())
+            )
+            .map_err(io_err)?;
+            return Ok(exit::INTERRUPTED);
+        }
         write_baseline(path, &outcome)?;
         writeln!(
             err,
@@ -467,14 +575,9 @@ fn check(
         return Ok(if outcome.problems.is_empty() {
             exit::CLEAN
         } else {
-            exit::ERROR
+            exit::INPUT
         });
     }
-    let threshold = args
-        .fail_on
-        .or(options.config.as_ref().and_then(|c| c.fail_on))
-        .unwrap_or(cli::FailOn::Error)
-        .threshold();
     let settings = report::Settings {
         style: Style {
             color: color && args.output.is_none(),
@@ -488,9 +591,18 @@ fn check(
         sarif_category: args.sarif_category.clone(),
         step_summary: env.step_summary.clone(),
     };
-    let code = if !outcome.problems.is_empty() {
-        exit::ERROR
-    } else if threshold.is_some_and(|t| outcome.findings().any(|(_, f)| f.severity >= t)) {
+    let (problems, worst) = match &streamed {
+        Some(counts) => (counts.problems, counts.worst),
+        None => (
+            outcome.problems.len(),
+            outcome.findings().map(|(_, f)| f.severity).max(),
+        ),
+    };
+    let code = if interrupted {
+        exit::INTERRUPTED
+    } else if problems > 0 {
+        exit::INPUT
+    } else if threshold.is_some_and(|t| worst.is_some_and(|w| w >= t)) {
         exit::FINDINGS
     } else {
         exit::CLEAN
@@ -526,6 +638,10 @@ fn check(
             path: extra.path.clone(),
             source,
         })?;
+    }
+    if streamed.is_some() {
+        // Written as the check went.
+        return Ok(code);
     }
     match &args.output {
         Some(path) => {
@@ -725,6 +841,11 @@ pub struct ScanOptions {
     pub baseline: Option<suppress::Baseline>,
     /// Keep each reported file's text (human output shows snippets).
     pub keep_source: bool,
+    /// Hand a JSON-lines input's records to the report in their order.
+    pub ordered: bool,
+    /// Set to stop reading input (SIGTERM, or a report whose reader went
+    /// away): what was read is still checked and reported.
+    pub stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Default for ScanOptions {
@@ -739,6 +860,8 @@ impl Default for ScanOptions {
             config: None,
             baseline: None,
             keep_source: true,
+            ordered: false,
+            stop: std::sync::Arc::default(),
         }
     }
 }
@@ -753,9 +876,11 @@ pub fn scan(engine: &Engine, roots: &[PathBuf], options: &ScanOptions) -> Outcom
 
 /// Walks `roots` (`-` is standard input) and checks every article, handing
 /// each document to `report` as soon as it is checked, from the worker that
-/// checked it (in no particular order).
+/// checked it: a JSON-lines input's records in its order when
+/// `options.ordered`, else in no particular order. Stops reading early
+/// once `options.stop` is set.
 pub fn scan_into(engine: &Engine, roots: &[PathBuf], options: &ScanOptions, report: &dyn Report) {
-    let add = |loaded: Result<load::Document, load::InputProblem>, path: &Path| {
+    let check = |loaded: Loaded, path: &Path| -> Done {
         match loaded {
             Ok(doc) => {
                 let mut profile = match &options.config {
@@ -779,62 +904,91 @@ pub fn scan_into(engine: &Engine, roots: &[PathBuf], options: &ScanOptions, repo
                 } else {
                     String::new()
                 };
-                report.document(report::Checked {
+                Done::Document(report::Checked {
                     site,
                     id: doc.id,
                     source,
                     line_base: doc.line_base,
                     problems: doc.problems,
                     report: checked,
-                });
+                })
             }
-            Err(problem) => report.problem(problem),
+            Err(problem) => Done::Problem(problem),
         }
     };
+    let add = |loaded: Loaded, path: &Path| check(loaded, path).deliver(report);
     let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
         roots.iter().partition(|p| p.as_os_str() == "-");
     if !stdin.is_empty() {
-        read_stdin(options, &|d| add(d, Path::new("-")));
+        read_stdin(options, report, &|d| check(d, Path::new("-")));
     }
     let paths: Vec<PathBuf> = paths.into_iter().cloned().collect();
-    discover::walk(&paths, options.threads, &|found| match found {
-        discover::Found::File { path, .. }
-            if options.config.as_ref().is_some_and(|c| c.excludes(&path)) => {}
-        discover::Found::File { path, display } => {
-            if load::Kind::of(&path) == Some(load::Kind::Jsonl) {
-                match std::fs::File::open(&path) {
-                    Ok(file) => {
-                        let mut reader = io::BufReader::with_capacity(1 << 16, file);
-                        records(options, &mut reader, &display, &|d| add(d, &path));
+    discover::walk(
+        &paths,
+        options.threads,
+        &options.stop,
+        &|found| match found {
+            discover::Found::File { path, .. }
+                if options.config.as_ref().is_some_and(|c| c.excludes(&path)) => {}
+            discover::Found::File { path, display } => {
+                if load::Kind::of(&path) == Some(load::Kind::Jsonl) {
+                    match std::fs::File::open(&path) {
+                        Ok(file) => {
+                            let mut reader = io::BufReader::with_capacity(1 << 16, file);
+                            let max = options.max_file_size;
+                            records(
+                                options,
+                                &mut |each| load::jsonl::lines(&mut reader, &display, max, each),
+                                &display,
+                                report,
+                                &|d| check(d, &path),
+                            );
+                        }
+                        Err(e) => add(
+                            Err(load::InputProblem {
+                                id: load::DocId::file(display),
+                                message: format!("cannot read: {e}"),
+                                span: None,
+                                source: None,
+                            }),
+                            &path,
+                        ),
                     }
-                    Err(e) => add(
-                        Err(load::InputProblem {
-                            id: load::DocId::file(display),
-                            message: format!("cannot read: {e}"),
-                            span: None,
-                            source: None,
-                        }),
+                } else {
+                    add(
+                        load::load_file(&path, &display, options.max_file_size),
                         &path,
-                    ),
+                    );
                 }
-            } else {
-                add(
-                    load::load_file(&path, &display, options.max_file_size),
-                    &path,
-                );
             }
+            discover::Found::Skipped { extension } => report.skipped(extension),
+            discover::Found::Error { display, message } => add(
+                Err(load::InputProblem {
+                    id: load::DocId::file(display),
+                    message,
+                    span: None,
+                    source: None,
+                }),
+                Path::new(""),
+            ),
+        },
+    );
+}
+
+/// A document checked, or input that could not be: what a report is
+/// handed next.
+enum Done {
+    Document(report::Checked),
+    Problem(load::InputProblem),
+}
+
+impl Done {
+    fn deliver(self, report: &dyn Report) {
+        match self {
+            Done::Document(checked) => report.document(checked),
+            Done::Problem(problem) => report.problem(problem),
         }
-        discover::Found::Skipped { extension } => report.skipped(extension),
-        discover::Found::Error { display, message } => add(
-            Err(load::InputProblem {
-                id: load::DocId::file(display),
-                message,
-                span: None,
-                source: None,
-            }),
-            Path::new(""),
-        ),
-    });
+    }
 }
 
 /// A report that tells `progress` of each document it is handed.
@@ -856,6 +1010,52 @@ impl Report for Ticking<'_> {
 
     fn skipped(&self, type_name: String) {
         self.inner.skipped(type_name);
+    }
+
+    fn unchecked_records(&self, problem: load::InputProblem, count: usize) {
+        self.inner.unchecked_records(problem, count);
+    }
+
+    fn idle(&self) {
+        self.inner.idle();
+    }
+}
+
+/// Every report handed the same documents: a streamed report and the
+/// collector the other formats print from.
+struct Both<'a>(&'a dyn Report, &'a dyn Report);
+
+impl Report for Both<'_> {
+    fn document(&self, checked: report::Checked) {
+        self.0.document(report::Checked {
+            id: checked.id.clone(),
+            source: String::new(),
+            line_base: checked.line_base,
+            site: checked.site.clone(),
+            problems: checked.problems.clone(),
+            report: checked.report.clone(),
+        });
+        self.1.document(checked);
+    }
+
+    fn problem(&self, problem: load::InputProblem) {
+        self.0.problem(problem.clone());
+        self.1.problem(problem);
+    }
+
+    fn skipped(&self, type_name: String) {
+        self.0.skipped(type_name.clone());
+        self.1.skipped(type_name);
+    }
+
+    fn unchecked_records(&self, problem: load::InputProblem, count: usize) {
+        self.0.unchecked_records(problem.clone(), count);
+        self.1.unchecked_records(problem, count);
+    }
+
+    fn idle(&self) {
+        self.0.idle();
+        self.1.idle();
     }
 }
 
@@ -899,65 +1099,202 @@ fn in_parallel<T: Send>(
     });
 }
 
+/// How far ahead of the oldest unfinished record the workers may run when
+/// records are handed on in order: the most finished records held back.
+const REORDER_WINDOW: usize = 1024;
+
+/// Hands the records of one dump to a report in their order, whichever
+/// worker finishes first: each record's result waits (at most
+/// [`REORDER_WINDOW`] of them) until those before it are handed on, and a
+/// worker that runs further ahead waits for the oldest to finish.
+struct InOrder<'a> {
+    report: &'a dyn Report,
+    ordered: bool,
+    state: std::sync::Mutex<(usize, std::collections::BTreeMap<usize, Option<Done>>)>,
+    moved: std::sync::Condvar,
+}
+
+impl<'a> InOrder<'a> {
+    fn new(report: &'a dyn Report, ordered: bool) -> InOrder<'a> {
+        InOrder {
+            report,
+            ordered,
+            state: std::sync::Mutex::new((0, std::collections::BTreeMap::new())),
+            moved: std::sync::Condvar::new(),
+        }
+    }
+
+    /// Record number `seq` (0-based, every line read counts) is done: a
+    /// document, a problem, or nothing to report (no article).
+    fn done(&self, seq: usize, item: Option<Done>) {
+        if !self.ordered {
+            if let Some(item) = item {
+                item.deliver(self.report);
+            }
+            return;
+        }
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        // The worker holding record `next` is never held here, so the
+        // window always moves on.
+        while seq >= state.0 + REORDER_WINDOW {
+            state = self.moved.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        state.1.insert(seq, item);
+        let before = state.0;
+        loop {
+            let next = state.0;
+            let Some(item) = state.1.remove(&next) else {
+                break;
+            };
+            state.0 += 1;
+            if let Some(item) = item {
+                item.deliver(self.report);
+            }
+        }
+        if state.0 != before {
+            self.moved.notify_all();
+        }
+    }
+}
+
 /// The records of one dump (or of standard input): one dump can hold a
 /// whole corpus, so its lines are read here and parsed and checked on all
 /// the workers.
 fn records(
     options: &ScanOptions,
-    reader: &mut dyn io::BufRead,
+    read_lines: &mut dyn FnMut(LineSink<'_>),
     display: &str,
-    add: &(dyn Fn(Loaded) + Sync),
+    report: &dyn Report,
+    check: &(dyn Fn(Loaded) -> Done + Sync),
 ) {
     let tally = load::jsonl::Tally::default();
+    let order = InOrder::new(report, options.ordered);
+    // Records read and not yet handed on: when none is left, the report
+    // is told it may be a while (the input may be waiting).
+    let in_flight = std::sync::atomic::AtomicUsize::new(0);
     in_parallel(
         options.threads,
-        &mut |each| load::jsonl::lines(reader, display, options.max_file_size, each),
-        &|line| match line {
-            Ok(line) => {
-                if let Some(loaded) = load::jsonl::parse(&line, display, &options.jsonl, &tally) {
-                    add(loaded);
+        &mut |each| {
+            let mut seq = 0;
+            read_lines(&mut |line| {
+                if options.stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return ControlFlow::Break(());
                 }
+                in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                each((seq, line));
+                seq += 1;
+                ControlFlow::Continue(())
+            });
+        },
+        &|(seq, line)| {
+            let done = match line {
+                Ok(line) => load::jsonl::parse(&line, display, &options.jsonl, &tally).map(check),
+                Err(p) => Some(Done::Problem(p)),
+            };
+            order.done(seq, done);
+            if in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+                report.idle();
             }
-            Err(p) => add(Err(p)),
         },
     );
-    if let Some(p) = tally.problem(display, &options.jsonl) {
-        add(Err(p));
+    if let Some((p, count)) = tally.problem(display, &options.jsonl) {
+        report.unchecked_records(p, count);
     }
 }
 
-fn read_stdin(options: &ScanOptions, add: &(dyn Fn(Loaded) + Sync)) {
+/// Where the lines of a dump are handed, one at a time; it says whether to
+/// go on.
+type LineSink<'a> =
+    &'a mut dyn FnMut(Result<load::jsonl::Line, load::InputProblem>) -> ControlFlow<()>;
+
+/// Runs `read` on a thread of its own and hands what it sends to `each`
+/// here, until it ends, `each` says to stop, or `stop` is set. Reading
+/// standard input can block for ever (a pipe held open); a stop must not
+/// wait for it, so the reading thread is left behind, blocked, and ends
+/// with the process.
+fn interruptible<T: Send + 'static>(
+    stop: &std::sync::atomic::AtomicBool,
+    read: impl FnOnce(&std::sync::mpsc::SyncSender<T>) + Send + 'static,
+    each: &mut dyn FnMut(T) -> ControlFlow<()>,
+) {
+    let (send, receive) = std::sync::mpsc::sync_channel::<T>(64);
+    std::thread::spawn(move || read(&send));
+    loop {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        match receive.recv_timeout(std::time::Duration::from_millis(50)) {
+            Ok(item) => {
+                if each(item).is_break() {
+                    return;
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+fn read_stdin(options: &ScanOptions, report: &dyn Report, check: &(dyn Fn(Loaded) -> Done + Sync)) {
     const NAME: &str = "<stdin>";
-    let stdin = io::stdin();
-    let mut lock = stdin.lock();
+    let limit = options.max_file_size;
     if options.stdin == load::Kind::Jsonl {
-        records(options, &mut lock, NAME, add);
+        let mut read_lines =
+            |each: LineSink<'_>| {
+                interruptible(
+                    &options.stop,
+                    move |send| {
+                        load::jsonl::lines(&mut io::stdin().lock(), NAME, limit, &mut |line| {
+                            match send.send(line) {
+                                Ok(()) => ControlFlow::Continue(()),
+                                Err(_) => ControlFlow::Break(()),
+                            }
+                        });
+                    },
+                    each,
+                );
+            };
+        records(options, &mut read_lines, NAME, report, check);
         return;
     }
     // The same cap as a file's, read in bounded memory: one byte past the
     // limit tells that the input is over it, and the rest is never read.
-    let mut bytes = Vec::new();
-    let limit = options.max_file_size;
-    match io::Read::read_to_end(
-        &mut io::Read::take(&mut lock, limit.saturating_add(1)),
-        &mut bytes,
-    ) {
-        Ok(_) if bytes.len() as u64 > limit => add(Err(load::InputProblem {
+    let mut read = None;
+    interruptible(
+        &options.stop,
+        move |send| {
+            let mut bytes = Vec::new();
+            let result = io::Read::read_to_end(
+                &mut io::Read::take(&mut io::stdin().lock(), limit.saturating_add(1)),
+                &mut bytes,
+            );
+            let _ = send.send(result.map(|_| bytes));
+        },
+        &mut |result| {
+            read = Some(result);
+            ControlFlow::Break(())
+        },
+    );
+    // Stopped before standard input ended: nothing of it is checked.
+    let Some(read) = read else { return };
+    let loaded = match read {
+        Ok(bytes) if bytes.len() as u64 > limit => Err(load::InputProblem {
             id: load::DocId::file(NAME),
             message: format!(
                 "standard input is over the {limit}-byte limit (--max-file-size); nothing of it was checked"
             ),
             span: None,
             source: None,
-        })),
-        Ok(_) => add(load::from_input(NAME, options.stdin, &bytes)),
-        Err(e) => add(Err(load::InputProblem {
+        }),
+        Ok(bytes) => load::from_input(NAME, options.stdin, &bytes),
+        Err(e) => Err(load::InputProblem {
             id: load::DocId::file(NAME),
             message: format!("cannot read: {e}"),
             span: None,
             source: None,
-        })),
-    }
+        }),
+    };
+    check(loaded).deliver(report);
 }
 
 fn rules(cmd: RulesCommand, out: &mut dyn Write) -> Result<u8, Error> {

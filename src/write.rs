@@ -2,7 +2,7 @@
 //! content goes to a temporary file beside the target, is flushed to disk,
 //! and then renamed over the target in one step. Every file Clearance
 //! writes (a report with `--output`, a baseline, `init`'s config) goes
-//! through [`atomic`].
+//! through [`atomic`], or [`Staged`] when it is written as the check goes.
 //!
 //! - A symlink is written through: its target is replaced (atomically), and
 //!   the link stays a link.
@@ -36,60 +36,112 @@ fn atomic_with(
     bytes: &[u8],
     write: impl FnOnce(&mut File, &[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
-    let target = follow_links(path)?;
-    let existing = match std::fs::metadata(&target) {
-        Ok(meta) => Some(meta),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
-    if let Some(meta) = &existing
-        && !meta.is_file()
-    {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!(
-                "{} is {}, not a regular file; it was left alone",
-                target.display(),
-                kind(meta)
-            ),
+    let mut staged = Staged::create(path)?;
+    write(staged.file(), bytes)?;
+    staged.commit()
+}
+
+/// A file being written in place of `path`: a temporary file beside it,
+/// which [`Staged::commit`] renames over `path`. Dropped without a commit
+/// (an error, a panic), the temporary file is removed and `path` is left
+/// as it was. A streamed report (`--format jsonl --output FILE`) is
+/// written into one as the check goes.
+#[derive(Debug)]
+pub struct Staged {
+    file: Option<File>,
+    tmp: PathBuf,
+    target: PathBuf,
+}
+
+impl Staged {
+    /// Creates the temporary file for `path` (refusing a `path` that is not
+    /// a regular file), with the permissions and owner of the file it will
+    /// replace.
+    pub fn create(path: &Path) -> io::Result<Staged> {
+        let target = follow_links(path)?;
+        let existing = match std::fs::metadata(&target) {
+            Ok(meta) => Some(meta),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        if let Some(meta) = &existing
+            && !meta.is_file()
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "{} is {}, not a regular file; it was left alone",
+                    target.display(),
+                    kind(meta)
+                ),
+            ));
+        }
+        let name = target
+            .file_name()
+            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        let tmp = folder(&target).join(format!(
+            ".{name}.clearance-tmp-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        let staged = Staged {
+            file: Some(file),
+            tmp,
+            target,
+        };
+        if let (Some(meta), Some(file)) = (&existing, &staged.file) {
+            file.set_permissions(meta.permissions())?;
+            keep_owner(file, meta);
+        }
+        Ok(staged)
     }
-    let dir = match target.parent() {
+
+    /// The temporary file, to write into.
+    pub fn file(&mut self) -> &mut File {
+        self.file
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("the file is only taken by commit"))
+    }
+
+    /// Flushes the temporary file to disk and renames it over the target.
+    pub fn commit(mut self) -> io::Result<()> {
+        let file = self.file.take();
+        let result = file
+            .as_ref()
+            .map_or(Ok(()), File::sync_all)
+            .and_then(|()| std::fs::rename(&self.tmp, &self.target));
+        drop(file);
+        result?;
+        // The rename itself is durable once the folder is synced; a folder
+        // that cannot be opened or synced (some file systems) still has the
+        // new file.
+        if let Ok(d) = File::open(folder(&self.target)) {
+            let _ = d.sync_all();
+        }
+        self.tmp = PathBuf::new();
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            self.file.take();
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// The folder a file is in (`.` for a bare name).
+fn folder(path: &Path) -> &Path {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
-    };
-    let name = target
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(
-        ".{name}.clearance-tmp-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)?;
-    let result = (|| {
-        if let Some(meta) = &existing {
-            file.set_permissions(meta.permissions())?;
-            keep_owner(&file, meta);
-        }
-        write(&mut file, bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, &target)
-    })();
-    drop(file);
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-        return result;
     }
-    // The rename itself is durable once the folder is synced; a folder that
-    // cannot be opened or synced (some file systems) still has the new file.
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
 }
 
 /// The file `path` names once every symlink on the way is followed (the
@@ -194,6 +246,26 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::StorageFull);
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "old report");
         assert_eq!(names(dir.path()), ["report.json"]);
+    }
+
+    /// A staged file dropped before its commit (an error half-way through
+    /// a streamed report) leaves the old file and no temporary file.
+    #[test]
+    fn a_staged_file_is_only_seen_once_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.jsonl");
+        std::fs::write(&target, "old\n").unwrap();
+        let mut staged = Staged::create(&target).unwrap();
+        staged.file().write_all(b"half").unwrap();
+        assert_eq!(names(dir.path()).len(), 2);
+        drop(staged);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old\n");
+        assert_eq!(names(dir.path()), ["report.jsonl"]);
+        let mut staged = Staged::create(&target).unwrap();
+        staged.file().write_all(b"{}\n").unwrap();
+        staged.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "{}\n");
+        assert_eq!(names(dir.path()), ["report.jsonl"]);
     }
 
     #[cfg(unix)]

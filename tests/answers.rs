@@ -79,7 +79,7 @@ fn help_and_messages_list_the_extensions_the_loader_reads() {
         dir.path(),
         &["check", "--no-config", "--format", "json", "notes.rtf"],
     );
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 3);
     assert_eq!(
         problems(&run),
         [(
@@ -100,7 +100,7 @@ fn a_jsonl_field_that_is_not_a_string_says_so() {
         dir.path(),
         &["check", "--no-config", "--format", "json", "d.jsonl"],
     );
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 3);
     assert_eq!(
         problems(&run),
         [(
@@ -124,7 +124,7 @@ fn utf32_files_are_reported_not_misread() {
         dir.path(),
         &["check", "--no-config", "--format", "json", "."],
     );
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.code, 3, "{}", run.stderr);
     assert_eq!(
         problems(&run),
         [
@@ -148,7 +148,7 @@ fn utf32_files_are_reported_not_misread() {
         &["check", "--no-config", "--format", "json", "-"],
         &le,
     );
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 3);
     assert_eq!(
         problems(&run),
         [(
@@ -177,7 +177,7 @@ fn binary_data_on_standard_input_is_not_checked_as_text() {
             ],
             &binary,
         );
-        assert_eq!(run.code, 2, "{format}: {}", run.stdout);
+        assert_eq!(run.code, 3, "{format}: {}", run.stdout);
         assert_eq!(
             problems(&run),
             [(
@@ -619,7 +619,7 @@ fn problem_spans_are_file_bytes_in_a_legacy_encoding() {
             "c.jsonl",
         ],
     );
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.code, 3, "{}", run.stderr);
     let report = json(&run);
     let spans = |list: &str| -> Vec<(String, usize, usize)> {
         report[list]

@@ -310,7 +310,7 @@ fn bad_files_are_reported_and_the_scan_goes_on() {
         "---\ntitle: [unclosed\n---\nThe council met.\n",
     );
     let run = clearance(dir.path(), &["check", "--format", "json", "docs"]);
-    assert_eq!(run.code, 2, "unreadable input makes the run fail");
+    assert_eq!(run.code, 3, "unreadable input makes the run fail");
     let doc = json(&run);
     let problems: Vec<(String, String)> = doc["problems"]
         .as_array()
@@ -358,7 +358,7 @@ fn bad_files_are_reported_and_the_scan_goes_on() {
 fn missing_path_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let run = clearance(dir.path(), &["check", "nowhere"]);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 3);
     assert!(run.stderr.contains("nowhere"), "{}", run.stderr);
 }
 

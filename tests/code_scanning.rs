@@ -402,7 +402,7 @@ fn output_format_writes_every_report_from_one_check() {
         ),
         (
             vec!["--output-format", "xml=r.xml"],
-            "unknown format `xml` (one of: human, json, sarif, github, summary, csv, junit, html)",
+            "unknown format `xml` (one of: human, json, sarif, jsonl, github, summary, csv, junit, html)",
         ),
         (vec!["--output-format", "sarif"], "expected FORMAT=FILE"),
     ];

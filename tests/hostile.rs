@@ -215,7 +215,7 @@ fn no_control_or_bidi_character_from_input_reaches_any_output() {
 
     for format in FORMATS {
         let run = check(dir.path(), format);
-        assert_eq!(run.code, 2, "{format}: {}", run.stderr);
+        assert_eq!(run.code, 3, "{format}: {}", run.stderr);
         if format == "json" || format == "sarif" {
             // Valid JSON whose strings hold the text as it is (checked
             // above), written with every unsafe character as `\uXXXX`.

@@ -116,7 +116,7 @@ fn standard_input_has_the_file_cap_and_bounded_memory() {
         "-",
     ];
     let run = with_endless_stdin(dir.path(), &args, b"Photo: N/A\n");
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.code, 3, "{}", run.stderr);
     assert_eq!(
         problems(&run),
         [(
@@ -163,7 +163,7 @@ fn a_json_lines_record_over_the_cap_is_never_held_whole() {
         ],
         &input,
     );
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.code, 3, "{}", run.stderr);
     assert_eq!(
         problems(&run),
         [(
@@ -286,7 +286,7 @@ fn a_short_article_with_stray_bytes_is_read_as_utf8() {
         dir.path(),
         &["check", "--no-config", "--format", "json", "short.txt"],
     );
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.code, 3, "{}", run.stderr);
     let report = json(&run);
     assert_eq!(
         found(&run),
@@ -325,7 +325,7 @@ fn a_charset_that_cannot_be_read_is_reported_as_unchecked() {
         dir.path(),
         &["check", "--no-config", "--format", "json", "kr.html"],
     );
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.code, 3, "{}", run.stderr);
     assert_eq!(
         problems(&run),
         [(

@@ -144,7 +144,7 @@ fn the_summary_counts_problems_and_says_when_nothing_was_checked() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a.txt", "A council meeting on Monday.\n");
     let run = clearance(dir.path(), &["check", "--no-config", "a.txt", "gone.txt"]);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 3);
     assert_eq!(
         run.stdout.trim_end().lines().last().unwrap(),
         "No findings in 1 file; 1 problem with the input (on standard error)."
@@ -257,7 +257,7 @@ fn input_errors_are_sentences_at_their_place() {
         "{\"text\": \"A council meeting.\"}\nnot json here\n{\"text\": \"x\"]\n",
     );
     let run = clearance(dir.path(), &["check", "--no-config", "dump.jsonl"]);
-    assert_eq!(run.code, 2);
+    assert_eq!(run.code, 3);
     let text = said(&run.stderr);
     assert!(
         text.contains(
@@ -363,7 +363,7 @@ fn records_without_the_article_field_are_one_problem_of_the_dump() {
             "dump.jsonl",
         ],
     );
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.code, 3, "{}", run.stderr);
     let report = common::json(&run);
     assert_eq!(report["summary"]["files"], 0);
     assert_eq!(

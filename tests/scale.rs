@@ -212,7 +212,7 @@ fn a_fifo_is_reported_never_opened() {
             "news",
         ],
     );
-    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert_eq!(run.code, 3, "{}", run.stdout);
     let doc = json(&run);
     let message = "not a regular file (a FIFO, socket or device); skipped";
     assert_eq!(
@@ -265,7 +265,7 @@ fn one_thread_or_eight_give_the_same_report() {
                 examples,
             ],
         );
-        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert_eq!(run.code, 3, "{}", run.stderr);
         run.stdout
     };
     let one = run("1");

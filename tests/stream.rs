@@ -151,7 +151,7 @@ fn a_dumps_records_checked_in_parallel_give_the_same_report() {
         }
         let run =
             common::clearance_stdin(dir.path(), &args, if stdin { dump.as_bytes() } else { b"" });
-        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert_eq!(run.code, 3, "{}", run.stderr);
         run.stdout
     };
     let one = run("1", false);

@@ -11,7 +11,7 @@
 use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::io::BufRead;
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
 use super::decode::Origin;
 use super::{DocId, Document, InputProblem, ProblemSource, Region, Segment, text};
@@ -139,15 +139,18 @@ pub fn read(
     each: &mut dyn FnMut(Result<Document, InputProblem>),
 ) {
     let tally = Tally::default();
-    lines(reader, display, max_line, &mut |line| match line {
-        Ok(line) => {
-            if let Some(loaded) = parse(&line, display, fields, &tally) {
-                each(loaded);
+    lines(reader, display, max_line, &mut |line| {
+        match line {
+            Ok(line) => {
+                if let Some(loaded) = parse(&line, display, fields, &tally) {
+                    each(loaded);
+                }
             }
+            Err(p) => each(Err(p)),
         }
-        Err(p) => each(Err(p)),
+        ControlFlow::Continue(())
     });
-    if let Some(p) = tally.problem(display, fields) {
+    if let Some((p, _)) = tally.problem(display, fields) {
         each(Err(p));
     }
 }
@@ -163,12 +166,13 @@ pub struct Line {
 
 /// Reads the lines of a dump, calling `each` with each line that holds a
 /// record (blank lines are skipped) or a problem for one that cannot: over
-/// `max_line` bytes, not UTF-8, or unreadable.
+/// `max_line` bytes, not UTF-8, or unreadable. Stops early when `each`
+/// says so.
 pub fn lines(
     reader: &mut dyn BufRead,
     display: &str,
     max_line: u64,
-    each: &mut dyn FnMut(Result<Line, InputProblem>),
+    each: &mut dyn FnMut(Result<Line, InputProblem>) -> ControlFlow<()>,
 ) {
     let mut buf = Vec::new();
     let mut offset = 0usize;
@@ -182,7 +186,7 @@ pub fn lines(
             Ok((0, _)) => break,
             Ok(n) => n,
             Err(e) => {
-                each(Err(problem(
+                let _ = each(Err(problem(
                     display,
                     number + 1,
                     format!("cannot read: {e}"),
@@ -208,15 +212,18 @@ pub fn lines(
             } else {
                 format!("over {max_line} bytes")
             };
-            each(Err(problem(
+            let flow = each(Err(problem(
                 display,
                 number,
                 format!("record is {size}, over the {max_line}-byte limit; skipped"),
                 None,
             )));
+            if flow.is_break() {
+                break;
+            }
             continue;
         }
-        match super::decode::valid_utf8(raw) {
+        let flow = match super::decode::valid_utf8(raw) {
             Some(line) => each(Ok(Line {
                 text: line.to_string(),
                 number,
@@ -231,6 +238,9 @@ pub fn lines(
                 ),
                 None,
             ))),
+        };
+        if flow.is_break() {
+            break;
         }
     }
 }
@@ -249,8 +259,8 @@ type Without = (usize, Option<(usize, Vec<String>)>);
 
 impl Tally {
     /// One problem for the dump when some records held no article: how
-    /// many, and the fields the first of them has.
-    pub fn problem(&self, display: &str, fields: &Fields) -> Option<InputProblem> {
+    /// many, and the fields the first of them has; and that count.
+    pub fn problem(&self, display: &str, fields: &Fields) -> Option<(InputProblem, usize)> {
         let records = self.records.load(std::sync::atomic::Ordering::Relaxed);
         let (count, first) =
             std::mem::take(&mut *self.without.lock().unwrap_or_else(|e| e.into_inner()));
@@ -266,7 +276,7 @@ impl Tally {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        Some(InputProblem {
+        let problem = InputProblem {
             id: DocId::file(display),
             message: format!(
                 "{count} of {records} {} no `{}` or `{}` field and {} not checked \
@@ -283,7 +293,8 @@ impl Tally {
             ),
             span: None,
             source: None,
-        })
+        };
+        Some((problem, count))
     }
 }
 

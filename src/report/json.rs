@@ -129,7 +129,7 @@ struct Span {
 }
 
 #[derive(Serialize)]
-struct Problem<'a> {
+pub(super) struct Problem<'a> {
     path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     path_bytes: Option<Vec<u8>>,
@@ -139,7 +139,7 @@ struct Problem<'a> {
 }
 
 impl<'a> Problem<'a> {
-    fn of(p: &'a crate::load::InputProblem) -> Problem<'a> {
+    pub(super) fn of(p: &'a crate::load::InputProblem) -> Problem<'a> {
         Problem {
             path: p.id.to_string(),
             path_bytes: path_bytes(&p.id),

@@ -9,6 +9,7 @@ pub mod groups;
 mod html;
 mod human;
 mod json;
+pub mod jsonl;
 mod junit;
 pub mod place;
 mod sarif;
@@ -96,17 +97,30 @@ impl Outcome {
     /// held instead (`2 files skipped (.warc.gz: 1, .pdf: 1)`), and the
     /// types Clearance reads.
     pub fn nothing_checked(&self) -> Option<String> {
-        if self.files > 0 || !self.problems.is_empty() {
+        nothing_checked(self.files, self.problems.len(), &self.skipped)
+    }
+}
+
+/// Why nothing was checked, when `files` documents were checked and
+/// `problems` found: the types `skipped` counts, and the types Clearance
+/// reads. `None` when something was checked or found unreadable.
+pub fn nothing_checked(
+    files: usize,
+    problems: usize,
+    skipped: &std::collections::BTreeMap<String, usize>,
+) -> Option<String> {
+    {
+        if files > 0 || problems > 0 {
             return None;
         }
         let readable = crate::load::extension_list();
-        let total: usize = self.skipped.values().sum();
+        let total: usize = skipped.values().sum();
         if total == 0 {
             return Some(format!(
                 "Nothing was checked: no file under the given paths is one Clearance reads ({readable})"
             ));
         }
-        let mut types: Vec<(&String, &usize)> = self.skipped.iter().collect();
+        let mut types: Vec<(&String, &usize)> = skipped.iter().collect();
         types.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
         let listed: Vec<String> = types
             .iter()
@@ -135,6 +149,15 @@ pub trait Report: Sync {
     /// A file found in a folder whose type Clearance does not read (named
     /// by [`crate::discover::type_name`]).
     fn skipped(&self, _type_name: String) {}
+    /// `count` records of a dump held no article (the field that holds it
+    /// is misnamed); `problem` says so for the whole dump.
+    fn unchecked_records(&self, problem: InputProblem, _count: usize) {
+        self.problem(problem);
+    }
+    /// Every document read so far has been handed on, and the next may be
+    /// a while (a stream waiting for its input): a report that writes as it
+    /// goes makes what it wrote visible now.
+    fn idle(&self) {}
 }
 
 /// One checked document.
@@ -375,6 +398,7 @@ pub fn write(
             human::problems(outcome, style, err)?;
             html::write(outcome, out)
         }
+        Format::Jsonl => jsonl::write(outcome, out),
     }
 }
 
