@@ -28,6 +28,40 @@ pub enum Command {
     Rules(RulesCommand),
     /// Write a commented starter clearance.yaml.
     Init(InitArgs),
+    /// Merge the reports of a check run in pieces (shards, workers) into
+    /// one report, each document once.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Reports written by `clearance check --format json` or `--format
+    /// jsonl`, one per piece.
+    #[arg(value_name = "REPORT", required = true)]
+    pub reports: Vec<PathBuf>,
+
+    /// Output format (`human` needs the articles' text, which reports do
+    /// not hold).
+    #[arg(long, value_enum, default_value_t = Format::Summary)]
+    pub format: Format,
+
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// How many records (documents) the whole input held: fewer in the
+    /// reports is an input problem (exit 3), so a shard whose worker was
+    /// killed is never taken for a clean one.
+    #[arg(long, value_name = "N")]
+    pub expect: Option<usize>,
+
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// The SARIF run's category, as for `check`.
+    #[arg(long, value_name = "NAME", default_value = crate::report::DEFAULT_SARIF_CATEGORY)]
+    pub sarif_category: String,
 }
 
 /// `check`'s one-line help, with the extensions the loader reads.

@@ -64,6 +64,9 @@ pub struct Finding {
     /// that field's own text (so the same record gives the same place in
     /// whichever dump or shard it sits).
     pub field: Option<Box<FieldPlace>>,
+    /// The fingerprint an earlier report gave it (`clearance merge` reads
+    /// findings back without their text); `None`: made from `matched`.
+    pub fingerprint: Option<String>,
 }
 
 /// Where a finding stands in one field of a JSON-lines record.
@@ -103,6 +106,7 @@ impl Finding {
             file_span: 0..0,
             matched: String::new(),
             field: None,
+            fingerprint: None,
         }
     }
 

@@ -24,6 +24,7 @@ mod error;
 pub mod finding;
 pub mod load;
 pub mod matcher;
+pub mod merge;
 pub mod normalize;
 pub mod pack;
 pub mod read;
@@ -102,6 +103,7 @@ pub fn run(cli: Cli, env: &Environment, out: &mut (dyn Write + Send), err: &mut 
         Command::Check(args) => check(&args, env, out, err),
         Command::Rules(cmd) => escaped(out, |out| rules(cmd, out)),
         Command::Init(args) => escaped(out, |out| init(&args, out)),
+        Command::Merge(args) => merge(&args, env, out, err),
     };
     match result {
         Ok(code) => code,
@@ -656,6 +658,112 @@ fn check(
         None => {
             // A reader that stops early (`| head`) sees part of the report,
             // but the exit code is still what the scan found.
+            let written = report::write(args.format, &outcome, &rule_info, &settings, out, err)
+                .and_then(|()| out.flush());
+            match written {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(code),
+                other => other.map_err(io_err)?,
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// `clearance merge`: reads each piece's report, merges them (each document
+/// once), and writes the result as `check` would.
+fn merge(
+    args: &cli::MergeArgs,
+    env: &Environment,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<u8, Error> {
+    if args.format == cli::Format::Human {
+        return Err(Error::Usage(
+            "reports hold no article text for `--format human` to show; use --format summary, \
+             json, jsonl, sarif, github, csv, junit or html"
+                .to_string(),
+        ));
+    }
+    if let Some(path) = &args.output
+        && let Some(same) = args
+            .reports
+            .iter()
+            .find(|r| *r == path || resolved(r).is_some_and(|r| Some(r) == resolved(path)))
+    {
+        return Err(Error::Usage(format!(
+            "--output {} is one of the reports being merged",
+            report::escape::text(&same.display().to_string())
+        )));
+    }
+    let mut pieces = Vec::with_capacity(args.reports.len());
+    for path in &args.reports {
+        let text = read::settings_file(path, "report", read::BASELINE_CAP)?;
+        let shown = report::escape::text(&load::display_path(path)).into_owned();
+        let piece = merge::read_piece(&text, &shown)
+            .map_err(|why| Error::Usage(format!("{shown}: {why}")))?;
+        pieces.push(piece);
+    }
+    let (outcome, merged) = merge::merge(pieces, args.expect);
+    if merged.repeated > 0 {
+        writeln!(
+            err,
+            "clearance: {} documents were in more than one report; each is counted once",
+            merged.repeated
+        )
+        .map_err(io_err)?;
+    }
+    // The rules' descriptions (SARIF lists them) from the built-in packs;
+    // a house pack's rule is listed by its id.
+    let builtin = Engine::new(load_packs(&PackArgs::default())?)?;
+    let mut rule_info: Vec<report::RuleInfo> = Vec::new();
+    for (_, f) in outcome.findings() {
+        if rule_info.iter().any(|r| r.id == f.rule) {
+            continue;
+        }
+        rule_info.push(match builtin.rules().find(|r| r.id == f.rule) {
+            Some(rule) => report::RuleInfo::of(rule),
+            None => report::RuleInfo {
+                id: f.rule.clone(),
+                severity: f.severity,
+                title: f.rule.clone(),
+                help: None,
+                builtin: false,
+            },
+        });
+    }
+    rule_info.sort_by(|a, b| a.id.cmp(&b.id));
+    let threshold = args.fail_on.threshold();
+    let code = if !outcome.problems.is_empty() {
+        exit::INPUT
+    } else if threshold.is_some_and(|t| outcome.findings().any(|(_, f)| f.severity >= t)) {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    };
+    let settings = report::Settings {
+        style: Style {
+            color: false,
+            width: 100,
+        },
+        fail_on: threshold,
+        repository: env
+            .current_dir
+            .clone()
+            .map(report::place::Repository::around),
+        sarif_category: args.sarif_category.clone(),
+        step_summary: env.step_summary.clone(),
+    };
+    match &args.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            report::write(args.format, &outcome, &rule_info, &settings, &mut buf, err)
+                .map_err(io_err)?;
+            write::atomic(path, &buf).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        None => {
             let written = report::write(args.format, &outcome, &rule_info, &settings, out, err)
                 .and_then(|()| out.flush());
             match written {

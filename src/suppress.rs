@@ -145,7 +145,10 @@ pub fn apply(findings: &mut Vec<Finding>, directives: &[Directive], doc: &Docume
 /// known by that id, so its findings keep their fingerprints in whichever
 /// dump, shard or line it sits.
 pub fn fingerprint_of(id: &DocId, finding: &Finding) -> String {
-    fingerprint(&finding.rule, &id.identity(), &finding.matched)
+    match &finding.fingerprint {
+        Some(known) => known.clone(),
+        None => fingerprint(&finding.rule, &id.identity(), &finding.matched),
+    }
 }
 
 /// A stable, platform-independent fingerprint of a finding (FNV-1a, 64 bits):

@@ -312,7 +312,8 @@ fn unreadable_json_ld_is_a_note_in_every_format() {
         doc["notes"],
         serde_json::json!([
             {"path": "dump.jsonl:1", "message": message,
-             "span": {"start": in_line, "end": in_line + escaped.len()}},
+             "span": {"start": in_line, "end": in_line + escaped.len()},
+             "record": {"path": "dump.jsonl", "id": null, "line": 1}},
             {"path": "page.html", "message": message,
              "span": {"start": at, "end": at + bad.len()}},
         ])

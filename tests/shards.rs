@@ -147,7 +147,11 @@ fn records_keep_the_inputs_order_on_every_worker_count() {
             .filter(|v| v["type"] != "summary" && v["record"]["line"].is_u64())
             .map(|v| v["record"]["line"].as_u64().unwrap())
             .collect();
-        assert_eq!(order.len(), 6000, "a finding and a record line each");
+        assert_eq!(
+            order.len(),
+            6001,
+            "a finding and a record line each, and the broken line's problem"
+        );
         assert!(order.windows(2).all(|w| w[0] <= w[1]), "--jobs {jobs}");
         assert_eq!(lines[0]["type"], "problem");
         assert_eq!(lines[0]["path"], "d.jsonl:1");

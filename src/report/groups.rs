@@ -37,13 +37,20 @@ pub fn groups(outcome: &Outcome) -> Vec<Group<'_>> {
     let mut index: HashMap<(&str, String), usize> = HashMap::new();
     let mut all: Vec<(Group<'_>, Option<&DocId>)> = Vec::new();
     for (file, f) in outcome.findings() {
-        let key = (f.rule.as_str(), fold_str(&f.matched));
+        // A finding read back from a report without its text (`clearance
+        // merge` of JSON reports) is grouped by its message, which quotes it.
+        let text = if f.matched.is_empty() && f.fingerprint.is_some() {
+            &f.message
+        } else {
+            &f.matched
+        };
+        let key = (f.rule.as_str(), fold_str(text));
         let at = *index.entry(key).or_insert_with(|| {
             all.push((
                 Group {
                     rule: &f.rule,
                     severity: f.severity,
-                    text: &f.matched,
+                    text,
                     count: 0,
                     files: 0,
                     examples: Vec::new(),

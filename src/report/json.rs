@@ -136,6 +136,9 @@ pub(super) struct Problem<'a> {
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     span: Option<Span>,
+    /// Only for a JSON-lines record that could not be read: which.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<Record<'a>>,
 }
 
 impl<'a> Problem<'a> {
@@ -148,6 +151,7 @@ impl<'a> Problem<'a> {
                 start: s.start,
                 end: s.end,
             }),
+            record: Record::of(&p.id, None),
         }
     }
 }

@@ -54,6 +54,8 @@ struct FindingLine<'a> {
     end_column: usize,
     span: Span,
     message: &'a str,
+    /// The text at the span (empty for something missing).
+    matched: &'a str,
     fingerprint: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     record: Option<Record<'a>>,
@@ -252,6 +254,7 @@ fn finding_line<'a>(id: &'a DocId, f: &'a Finding) -> Line<'a> {
             end: f.file_span.end,
         },
         message: &f.message,
+        matched: &f.matched,
         fingerprint: crate::suppress::fingerprint_of(id, f),
         record: Record::of(id, Some(f)),
         field_span: FieldSpan::of(f),
@@ -483,10 +486,10 @@ mod tests {
         assert_eq!(
             lines,
             [
-                r#"{"type":"finding","rule":"p/r","severity":"error","path":"d.jsonl:2","line":2,"column":4,"end_line":2,"end_column":8,"span":{"start":3,"end":7},"message":"p/r here","fingerprint":"1adfe52dcfc49f8d","record":{"path":"d.jsonl","id":"a-1","line":2}}"#,
+                r#"{"type":"finding","rule":"p/r","severity":"error","path":"d.jsonl:2","line":2,"column":4,"end_line":2,"end_column":8,"span":{"start":3,"end":7},"message":"p/r here","matched":"abcd","fingerprint":"1adfe52dcfc49f8d","record":{"path":"d.jsonl","id":"a-1","line":2}}"#,
                 r#"{"type":"record","path":"d.jsonl:2","record":{"path":"d.jsonl","id":"a-1","line":2},"findings":1}"#,
                 r#"{"type":"record","path":"b.txt","findings":0}"#,
-                r#"{"type":"problem","path":"d.jsonl:3","message":"invalid JSON record"}"#,
+                r#"{"type":"problem","path":"d.jsonl:3","message":"invalid JSON record","record":{"path":"d.jsonl","id":null,"line":3}}"#,
                 r#"{"type":"summary","records":{"read":4,"checked":2,"skipped":1,"failed":1},"findings":1,"errors":1,"warnings":0,"baselined":0,"problems":1}"#,
             ]
         );

@@ -60,10 +60,16 @@ pub(crate) fn finish(child: Child) -> Run {
 pub(crate) fn clearance_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Run {
     let mut child = spawn(dir, args);
     let mut stdin = child.stdin.take().expect("piped stdin");
-    // The binary may stop reading early (a cap): a broken pipe is its answer.
-    let _ = stdin.write_all(input);
-    drop(stdin);
-    finish(child)
+    // Written from a thread: a binary that streams its report fills its
+    // output pipe while it still reads, and waits for it to be read.
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        // The binary may stop reading early (a cap): a broken pipe is its answer.
+        let _ = stdin.write_all(&input);
+    });
+    let run = finish(child);
+    writer.join().expect("the writer thread");
+    run
 }
 
 /// The run's standard output as JSON.
