@@ -30,6 +30,11 @@ CLEARANCE=target/release/clearance
 if [ ! -d "$CORPUS" ]; then
     target/release/examples/corpus "$CORPUS" "$FILES" "$SEED"
 fi
+# The same articles as one JSON-lines dump: a stream checked on all cores.
+DUMP=$CORPUS.jsonl
+if [ ! -f "$DUMP" ]; then
+    target/release/examples/corpus --jsonl "$DUMP" "$FILES" "$SEED"
+fi
 RG=$(command -v rg || true)
 if [ -z "$RG" ]; then
     [ -x target/bench-tools/bin/rg ] || cargo install --quiet --locked ripgrep --root target/bench-tools
@@ -59,32 +64,39 @@ awk -v mode=phrases -f bench/house.awk "$PHRASES" > "$HOUSE_PH"
 "$RG" -c -F -f "$PHRASES" "$CORPUS" > /dev/null || true
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-declare -a ct cm rt rm ft hr hp
+declare -a ct cm rt rm ft hr hp jt st
 for i in $(seq "$RUNS"); do
     "$TIME" -f "%e %M" -o target/bench-rg.time "$RG" -c -F -i -f "$PHRASES" "$CORPUS" > /dev/null || true
     "$TIME" -f "%e %M" -o target/bench-cl.time "$CLEARANCE" check --no-config --format summary --fail-on none "$CORPUS" > target/bench-summary.txt
     "$TIME" -f "%e %M" -o target/bench-floor.time "$CLEARANCE" check --no-config --no-default-packs --pack "$FLOOR" --format summary --fail-on none "$CORPUS" > /dev/null
     "$TIME" -f "%e %M" -o target/bench-house-re.time "$CLEARANCE" check --no-config --pack "$HOUSE_RE" --format summary --fail-on none "$CORPUS" > /dev/null
     "$TIME" -f "%e %M" -o target/bench-house-ph.time "$CLEARANCE" check --no-config --pack "$HOUSE_PH" --format summary --fail-on none "$CORPUS" > /dev/null
+    "$TIME" -f "%e %M" -o target/bench-dump.time "$CLEARANCE" check --no-config --format summary --fail-on none "$DUMP" > /dev/null
+    "$TIME" -f "%e %M" -o target/bench-stdin.time sh -c "\"$CLEARANCE\" check --no-config --format jsonl --fail-on none --stdin-format jsonl - < \"$DUMP\" > /dev/null"
+    read -r t m < target/bench-dump.time; jt+=("$t")
+    read -r t m < target/bench-stdin.time; st+=("$t")
     read -r t m < target/bench-house-re.time; hr+=("$t")
     read -r t m < target/bench-house-ph.time; hp+=("$t")
     read -r t m < target/bench-rg.time; rt+=("$t"); rm+=("$m")
     read -r t m < target/bench-cl.time; ct+=("$t"); cm+=("$m")
     read -r t m < target/bench-floor.time; ft+=("$t")
-    echo "run $i: clearance ${ct[-1]} s (${cm[-1]} KB), ripgrep ${rt[-1]} s (${rm[-1]} KB), floor ${ft[-1]} s, house regex ${hr[-1]} s, house phrases ${hp[-1]} s"
+    echo "run $i: clearance ${ct[-1]} s (${cm[-1]} KB), ripgrep ${rt[-1]} s (${rm[-1]} KB), floor ${ft[-1]} s, house regex ${hr[-1]} s, house phrases ${hp[-1]} s, one dump ${jt[-1]} s, stdin stream ${st[-1]} s"
 done
 c=$(printf '%s\n' "${ct[@]}" | median)
 r=$(printf '%s\n' "${rt[@]}" | median)
 f=$(printf '%s\n' "${ft[@]}" | median)
 h=$(printf '%s\n' "${hr[@]}" | median)
 hph=$(printf '%s\n' "${hp[@]}" | median)
+j=$(printf '%s\n' "${jt[@]}" | median)
+sj=$(printf '%s\n' "${st[@]}" | median)
 cmax=$(printf '%s\n' "${cm[@]}" | sort -n | tail -1)
 rmax=$(printf '%s\n' "${rm[@]}" | sort -n | tail -1)
 tail -1 target/bench-summary.txt
 echo "corpus: $FILES files, $(du -sh "$CORPUS" | cut -f1), $(wc -l < "$PHRASES") phrases, $(nproc) cores"
-awk -v c="$c" -v r="$r" -v f="$f" -v h="$h" -v hp="$hph" -v cm="$cmax" -v rm="$rmax" 'BEGIN {
+awk -v c="$c" -v r="$r" -v f="$f" -v h="$h" -v hp="$hph" -v cm="$cmax" -v rm="$rmax" -v j="$j" -v sj="$sj" 'BEGIN {
     printf "median wall time: clearance %.2f s, ripgrep %.2f s, ratio %.1fx\n", c, r, c / r
     printf "floor (the phrase list alone): %.2f s, %.1fx ripgrep\n", f, f / r
     printf "house pack, 500 regex rules: %.2f s, %.1fx ripgrep, %.2fx the same 500 literals as phrases (%.2f s)\n", h, h / r, h / hp, hp
+    printf "one JSON-lines dump of the same articles: %.2f s, %.2fx the folder; on standard input, streamed (--format jsonl): %.2f s, %.2fx\n", j, j / c, sj, sj / c
     printf "peak RSS: clearance %.0f MB, ripgrep %.0f MB\n", cm / 1024, rm / 1024
 }'

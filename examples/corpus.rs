@@ -304,15 +304,19 @@ fn render(kind: usize, title: &str, paras: &[String], footer: &[String]) -> (Str
 }
 
 fn main() -> std::io::Result<()> {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    // `--jsonl`: the same articles as one JSON-lines dump, one record per
+    // article (`text` for text and Markdown, `html` for pages).
+    let dump = args.next_if(|a| a == "--jsonl").is_some();
     let Some(out) = args.next().map(PathBuf::from) else {
-        eprintln!("usage: corpus OUT_DIR [FILES] [SEED]");
+        eprintln!("usage: corpus [--jsonl] OUT_DIR|OUT.jsonl [FILES] [SEED]");
         std::process::exit(2);
     };
     let files: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
     let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut bytes = 0usize;
+    let mut records = Vec::new();
     for i in 0..files {
         let lang = match rng.below(3) {
             0 => &ARABIC,
@@ -321,10 +325,22 @@ fn main() -> std::io::Result<()> {
         };
         let (title, paras, footer) = article(&mut rng, lang);
         let (text, ext) = render(rng.below(3), &title, &paras, &footer);
+        if dump {
+            let field = if ext == "html" { "html" } else { "text" };
+            let id = format!("{:03}/{i:06}.{ext}", i / 1000);
+            let record = serde_json::json!({ "id": id, field: text });
+            records.extend_from_slice(record.to_string().as_bytes());
+            records.push(b'\n');
+            bytes += text.len();
+            continue;
+        }
         let dir = out.join(format!("{:03}", i / 1000));
         std::fs::create_dir_all(&dir)?;
         write(&dir.join(format!("{i:06}.{ext}")), text.as_bytes())?;
         bytes += text.len();
+    }
+    if dump {
+        write(&out, &records)?;
     }
     println!("{files} articles, {bytes} bytes in {}", out.display());
     Ok(())

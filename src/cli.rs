@@ -35,8 +35,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Reports written by `clearance check --format json` or `--format
-    /// jsonl`, one per piece.
+    /// Reports written by `clearance check --format json`, `jsonl` or
+    /// `sarif`, one per piece.
     #[arg(value_name = "REPORT", required = true)]
     pub reports: Vec<PathBuf>,
 

@@ -701,6 +701,12 @@ fn merge(
         let shown = report::escape::text(&load::display_path(path)).into_owned();
         let piece = merge::read_piece(&text, &shown)
             .map_err(|why| Error::Usage(format!("{shown}: {why}")))?;
+        if args.expect.is_some() && merge::is_sarif(&piece) {
+            return Err(Error::Usage(format!(
+                "{shown}: a SARIF log lists only documents with findings, so --expect cannot \
+                 count its records; merge the pieces' --format jsonl or json reports"
+            )));
+        }
         pieces.push(piece);
     }
     let (outcome, merged) = merge::merge(pieces, args.expect);

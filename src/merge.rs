@@ -1,5 +1,5 @@
 //! `clearance merge`: the reports of a check run in pieces (one per shard
-//! or worker, `--format json` or `--format jsonl`) read back into one
+//! or worker, `--format json`, `jsonl` or `sarif`) read back into one
 //! [`Outcome`], for any output format.
 //!
 //! A document seen in two pieces (a shard retried after its worker was
@@ -138,6 +138,9 @@ pub struct Piece {
     /// Records a stream's summary counts as skipped (no article field;
     /// files of a type not read).
     skipped: usize,
+    /// A SARIF log: it names only documents with findings, so it cannot
+    /// say how many records were checked.
+    sarif: bool,
     problems: Vec<InputProblem>,
     notes: Vec<InputProblem>,
     dropped: Vec<Dropped>,
@@ -204,11 +207,15 @@ impl ReadProblem {
     }
 }
 
-/// Reads one piece: a `--format json` report or a `--format jsonl` stream.
-/// `shown` names it in problems. Text that is neither is an error.
+/// Reads one piece: a `--format json` report, a `--format jsonl` stream or
+/// a `--format sarif` log. `shown` names it in problems. Anything else is
+/// an error.
 pub fn read_piece(text: &str, shown: &str) -> Result<Piece, String> {
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let streamed = first.trim_start().starts_with("{\"type\"");
+    if !streamed && text.contains("\"$schema\"") && text.contains("\"runs\"") {
+        return from_sarif(text);
+    }
     if !streamed {
         let report: ReadReport = serde_json::from_str(text).map_err(|e| {
             format!(
@@ -351,6 +358,210 @@ fn from_report(report: ReadReport) -> Piece {
     piece
 }
 
+/// A SARIF log as `--format sarif` writes it (what merge needs of it).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Sarif {
+    runs: Vec<SarifRun>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRun {
+    #[serde(default)]
+    results: Vec<SarifResult>,
+    #[serde(default)]
+    invocations: Vec<SarifInvocation>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    #[serde(default)]
+    level: Option<String>,
+    message: SarifText,
+    #[serde(default)]
+    locations: Vec<SarifLocation>,
+    #[serde(default)]
+    partial_fingerprints: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    properties: Option<SarifProperties>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifProperties {
+    record: Option<ReadRecord>,
+    field_span: Option<ReadFieldSpan>,
+}
+
+#[derive(Deserialize)]
+struct SarifText {
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    physical_location: SarifPhysical,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifPhysical {
+    artifact_location: SarifArtifact,
+    #[serde(default)]
+    region: Option<SarifRegion>,
+}
+
+#[derive(Deserialize)]
+struct SarifArtifact {
+    uri: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SarifRegion {
+    #[serde(default)]
+    start_line: usize,
+    start_column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    byte_offset: Option<usize>,
+    byte_length: Option<usize>,
+    snippet: Option<SarifText>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifInvocation {
+    #[serde(default)]
+    tool_execution_notifications: Vec<SarifNotification>,
+}
+
+#[derive(Deserialize)]
+struct SarifNotification {
+    #[serde(default)]
+    level: Option<String>,
+    message: SarifText,
+    #[serde(default)]
+    locations: Vec<SarifLocation>,
+}
+
+/// A file as reports show it, from a SARIF artifact URI (percent-encoded
+/// bytes, relative to the repository's top, or a `file:` URI).
+fn uri_path(uri: &str) -> String {
+    let uri = uri.strip_prefix("file://").unwrap_or(uri);
+    let mut bytes = Vec::with_capacity(uri.len());
+    let raw = uri.as_bytes();
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = |at: usize| {
+            raw.get(at..at + 2)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        };
+        match (raw[i], hex(i + 1)) {
+            (b'%', Some(b)) => {
+                bytes.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                bytes.push(b);
+                i += 1;
+            }
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        crate::load::display_path(std::path::Path::new(std::ffi::OsStr::from_bytes(&bytes)))
+    }
+    #[cfg(not(unix))]
+    {
+        crate::load::display_path(std::path::Path::new(&*String::from_utf8_lossy(&bytes)))
+    }
+}
+
+fn from_sarif(text: &str) -> Result<Piece, String> {
+    let log: Sarif = serde_json::from_str(text).map_err(|e| {
+        format!("not a SARIF log as `clearance check --format sarif` writes it: {e}")
+    })?;
+    let mut piece = Piece {
+        sarif: true,
+        ..Piece::default()
+    };
+    for run in log.runs {
+        for result in run.results {
+            let location = result.locations.into_iter().next();
+            let file = location
+                .as_ref()
+                .map(|l| uri_path(&l.physical_location.artifact_location.uri))
+                .unwrap_or_default();
+            let region = location
+                .and_then(|l| l.physical_location.region)
+                .unwrap_or_default();
+            let (record, field_span) = result
+                .properties
+                .map_or((None, None), |p| (p.record, p.field_span));
+            let start = region.byte_offset.unwrap_or(0);
+            let finding = ReadFinding {
+                rule: result.rule_id,
+                severity: match result.level.as_deref() {
+                    Some("error") => Severity::Error,
+                    Some("note" | "none") => Severity::Info,
+                    _ => Severity::Warning,
+                },
+                path: file,
+                line: region.start_line,
+                column: region.start_column.unwrap_or(1),
+                end_line: region.end_line,
+                end_column: region.end_column,
+                span: ReadSpan {
+                    start,
+                    end: start + region.byte_length.unwrap_or(0),
+                },
+                message: result.message.text,
+                matched: region.snippet.map(|s| s.text).unwrap_or_default(),
+                // `fingerprint:N`, N the finding's number among the same.
+                fingerprint: result
+                    .partial_fingerprints
+                    .get("clearance/v2")
+                    .and_then(|fp| fp.split(':').next())
+                    .map(str::to_string),
+                record,
+                field_span,
+            };
+            let id = finding.id();
+            match piece.documents.last_mut() {
+                Some((last, findings, _)) if *last == id => findings.push(finding.finding()),
+                _ => piece.documents.push((id, vec![finding.finding()], 0)),
+            }
+        }
+        for invocation in run.invocations {
+            for note in invocation.tool_execution_notifications {
+                let path = note
+                    .locations
+                    .first()
+                    .map(|l| uri_path(&l.physical_location.artifact_location.uri))
+                    .unwrap_or_default();
+                let problem = InputProblem {
+                    id: DocId::file(path),
+                    message: note.message.text,
+                    span: None,
+                    source: None,
+                };
+                match note.level.as_deref() {
+                    Some("note") => piece.notes.push(problem),
+                    _ => piece.problems.push(problem),
+                }
+            }
+        }
+    }
+    Ok(piece)
+}
+
 /// What merging found besides the outcome.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Merged {
@@ -358,6 +569,11 @@ pub struct Merged {
     pub documents: usize,
     /// Documents seen in more than one piece (counted once).
     pub repeated: usize,
+}
+
+/// Whether a piece is a SARIF log, which cannot be counted for `--expect`.
+pub fn is_sarif(piece: &Piece) -> bool {
+    piece.sarif
 }
 
 /// Merges pieces into one outcome, sorted as a check's: each document once

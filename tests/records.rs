@@ -266,3 +266,53 @@ fn every_format_names_the_record() {
         "junit"
     );
 }
+
+/// Shards checked into SARIF merge into the findings of one check of the
+/// whole dump: records, fields, places and fingerprints.
+#[test]
+fn sarif_shards_merge_into_the_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = records();
+    write(dir.path(), "whole.jsonl", dump(&all));
+    write(dir.path(), "a.jsonl", dump(&all[..2]));
+    write(dir.path(), "b.jsonl", dump(&all[2..]));
+    for shard in ["a", "b"] {
+        let run = clearance(
+            dir.path(),
+            &[
+                "check",
+                "--no-config",
+                "--format",
+                "sarif",
+                "-o",
+                &format!("{shard}.sarif"),
+                &format!("{shard}.jsonl"),
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let merged = clearance(
+        dir.path(),
+        &["merge", "--format", "json", "a.sarif", "b.sarif"],
+    );
+    assert_eq!(merged.code, 0, "{}", merged.stderr);
+    let whole = clearance(dir.path(), &[CHECK, &["whole.jsonl"]].concat());
+    // The record known by its line only sits on another line in shard b.
+    let keyed = |v: Vec<(Value, Value, Value, String, String, String)>| {
+        v.into_iter().filter(|f| !f.0.is_null()).collect::<Vec<_>>()
+    };
+    assert_eq!(keyed(placed(&json(&merged))), keyed(placed(&json(&whole))));
+    // --expect cannot count a SARIF log's records.
+    let refused = clearance(
+        dir.path(),
+        &["merge", "--expect", "4", "a.sarif", "b.sarif"],
+    );
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .stderr
+            .contains("a SARIF log lists only documents with findings"),
+        "{}",
+        refused.stderr
+    );
+}
