@@ -22,7 +22,7 @@ pub struct Cli {
 pub enum Command {
     /// Check articles under the given paths.
     #[command(about = check_about())]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List, show and test rule packs.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -143,6 +143,21 @@ pub struct CheckArgs {
     /// reporting that nothing was checked.
     #[arg(long)]
     pub require_input: bool,
+
+    /// Repair what rules with a fix report (delete a leftover line…), in
+    /// place, then report what is left. Text and Markdown files.
+    #[arg(long, conflicts_with_all = ["diff", "write_baseline"])]
+    pub fix: bool,
+
+    /// Print the repairs `--fix` would make as a unified diff, and change
+    /// nothing; the exit code is the check's.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub diff: bool,
+
+    /// With `--fix` or `--diff`: repair only this rule or pack's findings.
+    /// Repeatable.
+    #[arg(long, value_name = "RULE|PACK")]
+    pub fix_only: Vec<String>,
 
     /// With `--format jsonl`: write each record's lines as soon as it is
     /// checked, in no particular order, instead of in the input's order.

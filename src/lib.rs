@@ -22,6 +22,7 @@ pub mod discover;
 pub mod doc_id;
 mod error;
 pub mod finding;
+pub mod fix;
 pub mod load;
 pub mod matcher;
 pub mod merge;
@@ -409,6 +410,29 @@ fn check(
         ordered: false,
         stop: std::sync::Arc::default(),
     };
+    if args.fix || args.diff {
+        if roots.iter().any(|r| r.as_os_str() == "-") {
+            return Err(Error::Usage(
+                "--fix and --diff repair files; standard input has none to write".to_string(),
+            ));
+        }
+        let found = fix_files(args, &engine, &roots, &options, out, err)?;
+        if args.diff {
+            let threshold = args
+                .fail_on
+                .or(options.config.as_ref().and_then(|c| c.fail_on))
+                .unwrap_or(cli::FailOn::Error)
+                .threshold();
+            out.flush().map_err(io_err)?;
+            return Ok(if !found.problems.is_empty() {
+                exit::INPUT
+            } else if threshold.is_some_and(|t| found.findings().any(|(_, f)| f.severity >= t)) {
+                exit::FINDINGS
+            } else {
+                exit::CLEAN
+            });
+        }
+    }
     // `--format jsonl` writes each document as it is checked; the other
     // formats print from everything collected.
     let streaming = args.format == cli::Format::Jsonl && args.write_baseline.is_none();
@@ -997,14 +1021,7 @@ pub fn scan_into(engine: &Engine, roots: &[PathBuf], options: &ScanOptions, repo
     let check = |loaded: Loaded, path: &Path| -> Done {
         match loaded {
             Ok(doc) => {
-                let mut profile = match &options.config {
-                    Some(config) => config.profile(path, &options.base_off),
-                    None => matcher::Profile {
-                        off_packs: options.base_off.iter().cloned().collect(),
-                        ..matcher::Profile::default()
-                    },
-                };
-                profile.required.extend(options.required.iter().cloned());
+                let profile = profile_for(options, path);
                 let checked = check_document(engine, &doc, &profile, options.baseline.as_ref());
                 // Reports name the site of a document with findings.
                 let site = if checked.findings.is_empty() {
@@ -1087,6 +1104,131 @@ pub fn scan_into(engine: &Engine, roots: &[PathBuf], options: &ScanOptions, repo
             ),
         },
     );
+}
+
+/// The rules a file is checked with: the configuration's for its path,
+/// and the packs required on the command line.
+fn profile_for(options: &ScanOptions, path: &Path) -> matcher::Profile {
+    let mut profile = match &options.config {
+        Some(config) => config.profile(path, &options.base_off),
+        None => matcher::Profile {
+            off_packs: options.base_off.iter().cloned().collect(),
+            ..matcher::Profile::default()
+        },
+    };
+    profile.required.extend(options.required.iter().cloned());
+    profile
+}
+
+/// `--fix` and `--diff`: repairs every file whose findings have a fix (or
+/// shows the repairs as a diff on `out`); says on `err` what was fixed and
+/// what was not. Returns the scan that found them.
+fn fix_files(
+    args: &CheckArgs,
+    engine: &Engine,
+    roots: &[PathBuf],
+    options: &ScanOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome, Error> {
+    let found = scan(engine, roots, options);
+    let wanted = |rule: &str| {
+        args.fix_only.is_empty()
+            || args.fix_only.iter().any(|only| {
+                only == rule || rule.split_once('/').is_some_and(|(pack, _)| pack == only)
+            })
+    };
+    let fixable =
+        |f: &Finding| wanted(&f.rule) && engine.rules().any(|r| r.id == f.rule && r.fix.is_some());
+    let (mut fixed, mut files, mut later) = (0, 0, 0);
+    let mut not_applied: Vec<String> = Vec::new();
+    for report in &found.reports {
+        if !report.findings.iter().any(fixable) {
+            continue;
+        }
+        let path = report.id.file_bytes().map_or_else(
+            || PathBuf::from(&report.id.file),
+            |bytes| PathBuf::from(path_of_bytes(bytes)),
+        );
+        let kind = load::Kind::of(&path);
+        if report.id.record.is_some()
+            || !matches!(kind, Some(load::Kind::Text | load::Kind::Markdown))
+        {
+            later += report.findings.iter().filter(|f| fixable(f)).count();
+            continue;
+        }
+        let Some(kind) = kind else { continue };
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let Ok(doc) = load::from_input(&report.id.file, kind, &bytes) else {
+            continue;
+        };
+        let profile = profile_for(options, &path);
+        let baseline = options.baseline.as_ref();
+        let findings = check_document(engine, &doc, &profile, baseline).findings;
+        let repair = fix::repair(engine, &doc, &bytes, &findings, &wanted, &|new| {
+            fix::recheck(engine, &doc, &profile, baseline, new)
+        });
+        let shown = report::escape::text(&report.id.file).into_owned();
+        for n in &repair.not_applied {
+            not_applied.push(format!(
+                "{shown}:{}: {} not fixed: {}",
+                n.line, n.rule, n.why
+            ));
+        }
+        if repair.edits.is_empty() {
+            continue;
+        }
+        if args.diff {
+            let new = load::from_input(&report.id.file, kind, &repair.bytes)
+                .map(|d| d.source)
+                .unwrap_or_default();
+            out.write_all(fix::diff(&report.id.file, &doc.source, &new).as_bytes())
+                .map_err(io_err)?;
+        } else {
+            // Written only over the bytes it was read from.
+            if std::fs::read(&path).ok().as_deref() != Some(&bytes[..]) {
+                not_applied.push(format!(
+                    "{shown}: changed on disk since it was read; left alone"
+                ));
+                continue;
+            }
+            write::atomic(&path, &repair.bytes).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        fixed += repair.edits.len();
+        files += 1;
+    }
+    // The diff first, then what was said of it.
+    out.flush().map_err(io_err)?;
+    for line in &not_applied {
+        writeln!(err, "clearance: {line}").map_err(io_err)?;
+    }
+    if later > 0 {
+        writeln!(
+            err,
+            "clearance: {later} findings in HTML pages or JSON-lines records have a fix that is not applied there yet"
+        )
+        .map_err(io_err)?;
+    }
+    let verb = if args.diff { "would fix" } else { "fixed" };
+    writeln!(err, "clearance: {verb} {fixed} findings in {files} files").map_err(io_err)?;
+    Ok(found)
+}
+
+/// A path from the bytes of its name.
+fn path_of_bytes(bytes: Vec<u8>) -> std::ffi::OsString {
+    #[cfg(unix)]
+    {
+        std::os::unix::ffi::OsStringExt::from_vec(bytes)
+    }
+    #[cfg(not(unix))]
+    {
+        String::from_utf8_lossy(&bytes).into_owned().into()
+    }
 }
 
 /// A document checked, or input that could not be: what a report is

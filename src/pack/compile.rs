@@ -340,6 +340,40 @@ impl Compiler<'_> {
             self.check_placeholders("help", help, &is_variable, PUBLISHER_PLACEHOLDERS)?;
         }
 
+        let fix = match &raw.fix {
+            None => None,
+            // Something missing has no text to delete.
+            Some(fix) if !matches!(kind, RuleKind::Forbid { .. }) => {
+                return Err(e.with_help(
+                    span_of(fix),
+                    "`fix: delete` goes with `forbid`".to_string(),
+                    "nothing to delete",
+                    "a `require` or `around` rule reports something missing; there is no text to delete",
+                ));
+            }
+            Some(fix) => Some(super::Fix::Delete(fix.value.delete)),
+        };
+        if !raw.examples.fixed.is_empty() && raw.examples.fixed.len() != raw.examples.invalid.len()
+        {
+            return Err(e.with_help(
+                span_of(&raw.examples.fixed[0]),
+                format!(
+                    "{} `fixed` examples for {} `invalid` ones",
+                    raw.examples.fixed.len(),
+                    raw.examples.invalid.len()
+                ),
+                "one per invalid example",
+                "`fixed` lists each invalid example as it reads after `--fix`, in the same order",
+            ));
+        }
+        if let (Some(first), None) = (raw.examples.fixed.first(), &fix) {
+            return Err(e.at(
+                span_of(first),
+                "`fixed` examples need the rule's `fix`",
+                "no fix",
+            ));
+        }
+
         Ok(Rule {
             id,
             severity: raw.severity,
@@ -351,11 +385,13 @@ impl Compiler<'_> {
                 required: raw.examples.required,
                 valid: raw.examples.valid.clone(),
                 invalid: raw.examples.invalid.clone(),
+                fixed: raw.examples.fixed.iter().map(|f| f.value.clone()).collect(),
             },
             when,
             unless,
             required_when,
             kind,
+            fix,
         })
     }
 

@@ -50,6 +50,10 @@ pub fn run(pack: Pack) -> Result<ExampleResult, crate::Error> {
                 .any(|f| f.rule == rule.id);
             if fired == should_fire {
                 result.passed += 1;
+                if let Some(failure) = check_fix(&engine, rule, &doc, &profile, n) {
+                    result.passed -= 1;
+                    result.failures.push(failure);
+                }
             } else {
                 let what = if should_fire {
                     "invalid example not reported"
@@ -63,6 +67,44 @@ pub fn run(pack: Pack) -> Result<ExampleResult, crate::Error> {
         }
     }
     Ok(result)
+}
+
+/// For a rule with a fix, on a text or Markdown example (number `n`,
+/// valid ones first): the fix applied twice changes nothing the second
+/// time, and an invalid example reads as its `fixed` text. A failure's line.
+fn check_fix(
+    engine: &Engine,
+    rule: &Rule,
+    doc: &crate::load::Document,
+    profile: &Profile,
+    n: usize,
+) -> Option<String> {
+    rule.fix?;
+    if doc.kind == Kind::Html {
+        return None;
+    }
+    let only = |id: &str| id == rule.id;
+    let once = crate::fix::fix_text(engine, doc, profile, &only);
+    let again = from_source(&doc.id.file, doc.kind, once.clone());
+    let twice = crate::fix::fix_text(engine, &again, profile, &only);
+    if twice != once {
+        return Some(format!(
+            "{}: fixing twice changes the text again: {}",
+            rule.id,
+            one_line(&doc.source)
+        ));
+    }
+    let invalid = n.checked_sub(rule.examples.valid.len())?;
+    let want = rule.examples.fixed.get(invalid)?.as_ref()?;
+    (once != *want).then(|| {
+        format!(
+            "{}: fixed example {} reads «{}», not «{}»",
+            rule.id,
+            invalid + 1,
+            one_line(&once),
+            one_line(want)
+        )
+    })
 }
 
 /// How an example is read: Markdown when it opens with front matter, HTML
@@ -90,6 +132,18 @@ pub fn describe(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
     }
     let scopes: Vec<String> = rule.scope.iter().map(|s| s.name()).collect();
     writeln!(out, "  scope:   {}", scopes.join(", "))?;
+    let fix = match rule.fix {
+        Some(super::Fix::Delete(unit)) => format!(
+            "`--fix` deletes the {} (in text and Markdown files)",
+            match unit {
+                super::FixUnit::Match => "matched text",
+                super::FixUnit::Line => "line",
+                super::FixUnit::Paragraph => "paragraph",
+            }
+        ),
+        None => "none: a person repairs it".to_string(),
+    };
+    writeln!(out, "  fix:     {fix}")?;
     if rule.is_configurable_requirement() {
         writeln!(
             out,

@@ -19,7 +19,7 @@ use std::path::Path;
 
 pub use builtin::{BUILTIN, builtin_names};
 pub(crate) use deferred::{PackRegex, parse as parse_regex};
-pub use raw::{Per, Position, Side};
+pub use raw::{FixUnit, Per, Position, Side};
 
 use crate::finding::Severity;
 
@@ -58,6 +58,17 @@ pub struct Rule {
     /// rule runs only on documents where this node matches.
     pub(crate) required_when: Option<NodeId>,
     pub(crate) kind: RuleKind,
+    /// How `clearance check --fix` repairs a finding of the rule; `None`:
+    /// a person must (the fix needs knowledge the text does not hold).
+    pub fix: Option<Fix>,
+}
+
+/// A rule's repair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fix {
+    /// Delete the finding's match, line or paragraph, and the blank line
+    /// its removal would leave doubled.
+    Delete(FixUnit),
 }
 
 impl Rule {
@@ -83,6 +94,9 @@ pub struct Examples {
     pub required: bool,
     pub valid: Vec<String>,
     pub invalid: Vec<String>,
+    /// Each invalid example after the fix, in order (empty, or `None`
+    /// for one: not given).
+    pub fixed: Vec<Option<String>>,
 }
 
 /// Which regions of a document a rule reads.

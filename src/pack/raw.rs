@@ -88,6 +88,29 @@ pub(crate) struct RawRule {
     /// Short texts the rule must pass (`valid`) and must report (`invalid`).
     #[serde(default)]
     pub(crate) examples: RawExamples,
+    /// How `clearance check --fix` repairs what the rule reports.
+    #[serde(default)]
+    pub(crate) fix: Option<Spanned<RawFix>>,
+}
+
+/// A rule's repair: one kind key.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFix {
+    /// Delete what was found: the match, its line or its paragraph.
+    pub(crate) delete: FixUnit,
+}
+
+/// What a `delete` fix removes around a finding.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FixUnit {
+    /// The matched text alone.
+    Match,
+    /// The line the match is on (from its start to its end).
+    Line,
+    /// The paragraph (lines up to a blank line either side).
+    Paragraph,
 }
 
 /// What a `require` rule counts as one unit.
@@ -265,4 +288,8 @@ pub(crate) struct RawExamples {
     pub(crate) valid: Vec<String>,
     #[serde(default)]
     pub(crate) invalid: Vec<String>,
+    /// For a rule with a fix: each `invalid` example after `--fix`, in
+    /// order (`~` for one not given).
+    #[serde(default)]
+    pub(crate) fixed: Vec<Spanned<Option<String>>>,
 }
