@@ -192,3 +192,23 @@ fn a_pack_fix_that_cannot_work_is_a_pack_error_at_its_place() {
         assert!(run.stderr.contains(at), "{at}: {}", run.stderr);
     }
 }
+
+/// UTF-16 with its byte-order mark stays UTF-16: a repeated caption and a
+/// "read also" line go, in the file's own two-byte units.
+#[test]
+fn a_utf16_file_keeps_its_encoding() {
+    let utf16 = |text: &str| -> Vec<u8> {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let before = "رئيس البلدية في حفل الافتتاح\r\nرئيس البلدية في حفل الافتتاح\r\n\r\nأقيم الحفل يوم الاثنين في ساحة البلدية.\r\n\r\nاقرأ أيضا: البلدية تقر الميزانية\r\n";
+    write(dir.path(), "ar.txt", utf16(before));
+    let run = clearance(dir.path(), &["check", "--no-config", "--fix", "ar.txt"]);
+    assert_eq!(run.stderr, "clearance: fixed 2 findings in 1 files\n");
+    assert_eq!(
+        std::fs::read(dir.path().join("ar.txt")).unwrap(),
+        utf16("رئيس البلدية في حفل الافتتاح\r\n\r\nأقيم الحفل يوم الاثنين في ساحة البلدية.\r\n")
+    );
+}
