@@ -59,6 +59,7 @@ pub fn repair(
     check: &dyn Fn(&[u8]) -> Option<Vec<Finding>>,
 ) -> Repair {
     let mut planned = Vec::new();
+    let mut not_fixable = Vec::new();
     for f in findings {
         if !wanted(&f.rule) {
             continue;
@@ -67,13 +68,29 @@ pub fn repair(
         else {
             continue;
         };
+        // A JSON-lines record is cut in the field's text, its escapes kept.
+        let range = match &doc.fields {
+            Some(fields) => match fields.extent(&f.span, unit) {
+                Some(range) => range,
+                None => {
+                    not_fixable.push(NotApplied {
+                        rule: f.rule.clone(),
+                        line: f.line,
+                        why: "it is in a field read as HTML, which is not fixed yet".to_string(),
+                    });
+                    continue;
+                }
+            },
+            None => extent(&doc.source, &f.span, unit),
+        };
         planned.push(Edit {
             rule: f.rule.clone(),
-            range: extent(&doc.source, &f.span, unit),
+            range,
             line: f.line,
         });
     }
     let (mut edits, mut not_applied) = resolve(planned);
+    not_applied.extend(not_fixable);
     if edits.is_empty() {
         return Repair {
             not_applied,
@@ -181,7 +198,7 @@ pub fn apply(doc: &Document, bytes: &[u8], edits: &[Edit]) -> Vec<u8> {
 
 /// The text `unit` removes for a finding at `span`, with the blank line the
 /// removal of a whole line or paragraph would leave doubled.
-fn extent(text: &str, span: &Range<usize>, unit: FixUnit) -> Range<usize> {
+pub(crate) fn extent(text: &str, span: &Range<usize>, unit: FixUnit) -> Range<usize> {
     let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = |at: usize| text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
     let blank = |line: Range<usize>| text[line].trim().is_empty();
@@ -380,6 +397,27 @@ pub fn fix_text(
         return doc.source.clone();
     }
     String::from_utf8(repair.bytes).unwrap_or_else(|_| doc.source.clone())
+}
+
+/// Runs a JSON-lines record's check on new bytes of its dump: the record's
+/// line, where it started, read again as the scan reads it.
+pub fn recheck_record(
+    engine: &Engine,
+    doc: &Document,
+    fields: &crate::load::jsonl::Fields,
+    profile: &crate::matcher::Profile,
+    baseline: Option<&crate::suppress::Baseline>,
+    bytes: &[u8],
+) -> Option<Vec<Finding>> {
+    let start = doc.origin.original(&doc.source, 0);
+    let rest = bytes.get(start..)?;
+    let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+    let text = std::str::from_utf8(&rest[..end]).ok()?;
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    let line = crate::load::jsonl::Line::new(text.to_string(), doc.id.record?, start);
+    let tally = crate::load::jsonl::Tally::default();
+    let new = crate::load::jsonl::parse(&line, &doc.id.file, fields, &tally)?.ok()?;
+    Some(check_document(engine, &new, profile, baseline).findings)
 }
 
 /// Runs a document's check on new bytes of its file, as the scan would.

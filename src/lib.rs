@@ -1142,18 +1142,22 @@ fn fix_files(
         |f: &Finding| wanted(&f.rule) && engine.rules().any(|r| r.id == f.rule && r.fix.is_some());
     let (mut fixed, mut files, mut later) = (0, 0, 0);
     let mut not_applied: Vec<String> = Vec::new();
+    // The records with something to fix, per dump.
+    let mut dumps: std::collections::BTreeMap<&str, std::collections::BTreeSet<usize>> =
+        std::collections::BTreeMap::new();
     for report in &found.reports {
         if !report.findings.iter().any(fixable) {
             continue;
         }
-        let path = report.id.file_bytes().map_or_else(
-            || PathBuf::from(&report.id.file),
-            |bytes| PathBuf::from(path_of_bytes(bytes)),
-        );
+        if let Some(line) = report.id.record {
+            if report.id.file != "<stdin>" {
+                dumps.entry(&report.id.file).or_default().insert(line);
+            }
+            continue;
+        }
+        let path = real_path(&report.id);
         let kind = load::Kind::of(&path);
-        if report.id.record.is_some()
-            || !matches!(kind, Some(load::Kind::Text | load::Kind::Markdown))
-        {
+        if !matches!(kind, Some(load::Kind::Text | load::Kind::Markdown)) {
             later += report.findings.iter().filter(|f| fixable(f)).count();
             continue;
         }
@@ -1202,6 +1206,75 @@ fn fix_files(
         fixed += repair.edits.len();
         files += 1;
     }
+    for (display, lines) in dumps {
+        let id = load::DocId::file(display);
+        let path = real_path(&id);
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        // Each record with findings to fix, last first: a record's edits
+        // move only what comes after it.
+        let mut docs = Vec::new();
+        load::jsonl::read(
+            &mut &bytes[..],
+            display,
+            &options.jsonl,
+            options.max_file_size,
+            &mut |loaded| {
+                if let Ok(doc) = loaded
+                    && doc.id.record.is_some_and(|l| lines.contains(&l))
+                {
+                    docs.push(doc);
+                }
+            },
+        );
+        docs.reverse();
+        let profile = profile_for(options, &path);
+        let baseline = options.baseline.as_ref();
+        let mut new = bytes.clone();
+        let mut edits = 0;
+        let shown = report::escape::text(display).into_owned();
+        for doc in &docs {
+            let findings = check_document(engine, doc, &profile, baseline).findings;
+            let repair = fix::repair(engine, doc, &new, &findings, &wanted, &|b| {
+                fix::recheck_record(engine, doc, &options.jsonl, &profile, baseline, b)
+            });
+            for n in &repair.not_applied {
+                not_applied.push(format!(
+                    "{shown}:{}: {} not fixed: {}",
+                    n.line, n.rule, n.why
+                ));
+            }
+            if !repair.edits.is_empty() {
+                edits += repair.edits.len();
+                new = repair.bytes;
+            }
+        }
+        if edits == 0 {
+            continue;
+        }
+        if args.diff {
+            let (old, new) = (
+                String::from_utf8_lossy(&bytes),
+                String::from_utf8_lossy(&new),
+            );
+            out.write_all(fix::diff(display, &old, &new).as_bytes())
+                .map_err(io_err)?;
+        } else {
+            if std::fs::read(&path).ok().as_deref() != Some(&bytes[..]) {
+                not_applied.push(format!(
+                    "{shown}: changed on disk since it was read; left alone"
+                ));
+                continue;
+            }
+            write::atomic(&path, &new).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        fixed += edits;
+        files += 1;
+    }
     // The diff first, then what was said of it.
     out.flush().map_err(io_err)?;
     for line in &not_applied {
@@ -1210,13 +1283,22 @@ fn fix_files(
     if later > 0 {
         writeln!(
             err,
-            "clearance: {later} findings in HTML pages or JSON-lines records have a fix that is not applied there yet"
+            "clearance: {later} findings in HTML pages have a fix that is not applied there yet"
         )
         .map_err(io_err)?;
     }
     let verb = if args.diff { "would fix" } else { "fixed" };
     writeln!(err, "clearance: {verb} {fixed} findings in {files} files").map_err(io_err)?;
     Ok(found)
+}
+
+/// The file a report names, from the bytes of its name when it had to be
+/// escaped.
+fn real_path(id: &load::DocId) -> PathBuf {
+    id.file_bytes().map_or_else(
+        || PathBuf::from(&id.file),
+        |bytes| PathBuf::from(path_of_bytes(bytes)),
+    )
 }
 
 /// A path from the bytes of its name.

@@ -164,6 +164,17 @@ pub struct Line {
     start: usize,
 }
 
+impl Line {
+    /// Line `number` (1-based) of a dump, starting at byte `start`.
+    pub fn new(text: String, number: usize, start: usize) -> Line {
+        Line {
+            text,
+            number,
+            start,
+        }
+    }
+}
+
 /// Reads the lines of a dump, calling `each` with each line that holds a
 /// record (blank lines are skipped) or a problem for one that cannot: over
 /// `max_line` bytes, not UTF-8, or unreadable. Stops early when `each`
@@ -481,13 +492,15 @@ fn record(
     if text.is_none() && html.is_none() {
         return Err(no_article());
     }
-    let mut read: Vec<(String, JsonString)> = Vec::new();
+    let mut read: Vec<(String, JsonString, bool)> = Vec::new();
+    let mut text_is_html = false;
     if let Some(js) = &text {
         let format = match fields.text_format {
             FieldFormat::Auto if looks_like_html(&js.text) => FieldFormat::Html,
             FieldFormat::Auto => FieldFormat::Text,
             other => other,
         };
+        text_is_html = format == FieldFormat::Html;
         let (text_regions, found) = match format {
             FieldFormat::Html => super::html::regions(&js.text),
             FieldFormat::Markdown => super::markdown::regions(&js.text),
@@ -515,8 +528,8 @@ fn record(
             notes.push(problem(display, number, message, Some((line, start, raw))));
         }
     }
-    read.extend(text.map(|js| (fields.text.clone(), js)));
-    read.extend(html.map(|js| (fields.html.clone(), js)));
+    read.extend(text.map(|js| (fields.text.clone(), js, text_is_html)));
+    read.extend(html.map(|js| (fields.html.clone(), js, true)));
     for (name, region) in [
         (&fields.title, "title"),
         (&fields.source, "meta.source"),
@@ -526,7 +539,7 @@ fn record(
             regions.retain(|r| r.name != region);
             let whole = Region::new(region, vec![Segment::exact(0..js.text.len(), Gap::None)]);
             regions.push(js.remap(&whole));
-            read.push((name.clone(), js));
+            read.push((name.clone(), js, false));
         }
     }
     if regions.is_empty() {
@@ -568,18 +581,39 @@ fn id_value(token: &str) -> Option<String> {
 /// its parts stand in the line, to say where in a field a finding is.
 #[derive(Debug)]
 pub struct RecordFields {
-    fields: Vec<(String, JsonString)>,
+    /// Each field's name, text, and whether it was read as HTML.
+    fields: Vec<(String, JsonString, bool)>,
 }
 
 impl RecordFields {
+    /// What a `delete` fix of `unit` removes for a finding at `span`
+    /// (bytes of the line): worked out on the field's own text, as in a
+    /// file, and given back as bytes of the line, whole escapes included,
+    /// so the record stays valid JSON. `None` in a field read as HTML (not
+    /// fixed yet).
+    pub fn extent(&self, span: &Range<usize>, unit: crate::pack::FixUnit) -> Option<Range<usize>> {
+        let (_, js, html) = self
+            .fields
+            .iter()
+            .find(|(_, js, _)| js.raw.start <= span.start && span.start <= js.raw.end)?;
+        // A line of HTML source is not a line of the article.
+        if *html {
+            return None;
+        }
+        let start = js.text_offset(span.start, false);
+        let end = js.text_offset(span.end.min(js.raw.end), true).max(start);
+        let cut = crate::fix::extent(&js.text, &(start..end), unit);
+        Some(js.raw_range(&cut))
+    }
+
     /// Where `span` (bytes of the record's line) stands in the field it
     /// lies in: the field's name, the byte range in its unescaped text,
     /// and the line and column there. `None` outside every field.
     pub fn place(&self, span: &Range<usize>) -> Option<crate::finding::FieldPlace> {
-        let (name, js) = self
+        let (name, js, _) = self
             .fields
             .iter()
-            .find(|(_, js)| js.raw.start <= span.start && span.start <= js.raw.end)?;
+            .find(|(_, js, _)| js.raw.start <= span.start && span.start <= js.raw.end)?;
         let start = js.text_offset(span.start, false);
         let end = js.text_offset(span.end.min(js.raw.end), true).max(start);
         let before = &js.text[..start];
