@@ -669,28 +669,60 @@ fn check(
         // Written as the check went.
         return Ok(code);
     }
-    match &args.output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            report::write(args.format, &outcome, &rule_info, &settings, &mut buf, err)
-                .map_err(io_err)?;
-            write::atomic(path, &buf).map_err(|source| Error::Write {
-                path: path.clone(),
-                source,
-            })?;
-        }
-        None => {
-            // A reader that stops early (`| head`) sees part of the report,
-            // but the exit code is still what the scan found.
-            let written = report::write(args.format, &outcome, &rule_info, &settings, out, err)
-                .and_then(|()| out.flush());
-            match written {
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(code),
-                other => other.map_err(io_err)?,
+    let report = Printed {
+        format: args.format,
+        outcome: &outcome,
+        rules: &rule_info,
+        settings: &settings,
+    };
+    report.write(args.output.as_deref(), out, err)?;
+    Ok(code)
+}
+
+/// A finished report, ready to print.
+struct Printed<'a> {
+    format: cli::Format,
+    outcome: &'a Outcome,
+    rules: &'a [report::RuleInfo],
+    settings: &'a report::Settings,
+}
+
+impl Printed<'_> {
+    /// Writes the report to `output` (atomically) or to `out`; input
+    /// problems of the human formats go to `err`. A reader of `out` that
+    /// stops early (`| head`) sees part of the report; that is no error,
+    /// and the exit code is still what the scan found.
+    fn write(
+        &self,
+        output: Option<&Path>,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let print = |to: &mut dyn Write, err: &mut dyn Write| {
+            report::write(
+                self.format,
+                self.outcome,
+                self.rules,
+                self.settings,
+                to,
+                err,
+            )
+        };
+        match output {
+            Some(path) => {
+                let mut buf = Vec::new();
+                print(&mut buf, err).map_err(io_err)?;
+                write::atomic(path, &buf).map_err(|source| Error::Write {
+                    path: path.to_path_buf(),
+                    source,
+                })
             }
+            None => match print(out, err).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(io_err),
+            },
         }
     }
-    Ok(code)
 }
 
 /// `clearance merge`: reads each piece's report, merges them (each document
@@ -783,25 +815,13 @@ fn merge(
         sarif_category: args.sarif_category.clone(),
         step_summary: env.step_summary.clone(),
     };
-    match &args.output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            report::write(args.format, &outcome, &rule_info, &settings, &mut buf, err)
-                .map_err(io_err)?;
-            write::atomic(path, &buf).map_err(|source| Error::Write {
-                path: path.clone(),
-                source,
-            })?;
-        }
-        None => {
-            let written = report::write(args.format, &outcome, &rule_info, &settings, out, err)
-                .and_then(|()| out.flush());
-            match written {
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(code),
-                other => other.map_err(io_err)?,
-            }
-        }
-    }
+    let report = Printed {
+        format: args.format,
+        outcome: &outcome,
+        rules: &rule_info,
+        settings: &settings,
+    };
+    report.write(args.output.as_deref(), out, err)?;
     Ok(code)
 }
 

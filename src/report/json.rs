@@ -55,7 +55,7 @@ struct Dropped<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonFinding<'a> {
+pub(super) struct JsonFinding<'a> {
     rule: &'a str,
     severity: Severity,
     path: String,
@@ -76,6 +76,28 @@ struct JsonFinding<'a> {
     /// text, the same wherever the record sits in a dump or shard.
     #[serde(skip_serializing_if = "Option::is_none")]
     field_span: Option<FieldSpan>,
+}
+
+impl<'a> JsonFinding<'a> {
+    pub(super) fn of(id: &'a DocId, f: &'a Finding) -> JsonFinding<'a> {
+        JsonFinding {
+            rule: &f.rule,
+            severity: f.severity,
+            path: id.to_string(),
+            path_bytes: path_bytes(id),
+            line: f.line,
+            column: f.column,
+            // Spans index the decoded text; reports promise file bytes.
+            span: Span {
+                start: f.file_span.start,
+                end: f.file_span.end,
+            },
+            message: &f.message,
+            fingerprint: crate::suppress::fingerprint_of(id, f),
+            record: Record::of(id, Some(f)),
+            field_span: FieldSpan::of(f),
+        }
+    }
 }
 
 /// A JSON-lines record: the dump (or `<stdin>`), its id when it has one,
@@ -181,23 +203,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         version: 1,
         findings: outcome
             .findings()
-            .map(|(file, f)| JsonFinding {
-                rule: &f.rule,
-                severity: f.severity,
-                path: file.id.to_string(),
-                path_bytes: path_bytes(&file.id),
-                line: f.line,
-                column: f.column,
-                // Spans index the decoded text; reports promise file bytes.
-                span: Span {
-                    start: f.file_span.start,
-                    end: f.file_span.end,
-                },
-                message: &f.message,
-                fingerprint: crate::suppress::fingerprint_of(&file.id, f),
-                record: Record::of(&file.id, Some(f)),
-                field_span: FieldSpan::of(f),
-            })
+            .map(|(file, f)| JsonFinding::of(&file.id, f))
             .collect(),
         problems: outcome.problems.iter().map(Problem::of).collect(),
         notes: outcome.notes.iter().map(Problem::of).collect(),
@@ -244,7 +250,7 @@ pub(super) fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The bytes the shown `path` stands for, when it had to be escaped.
-fn path_bytes(id: &DocId) -> Option<Vec<u8>> {
+pub(super) fn path_bytes(id: &DocId) -> Option<Vec<u8>> {
     let mut bytes = id.file_bytes()?;
     if let Some(line) = id.record {
         bytes.extend_from_slice(format!(":{line}").as_bytes());

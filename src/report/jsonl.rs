@@ -24,7 +24,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use super::json::{FieldSpan, Problem, Record};
+use super::json::{JsonFinding, Problem, Record, path_bytes};
 use super::{Checked, Report};
 use crate::doc_id::DocId;
 use crate::finding::{Finding, Severity};
@@ -41,32 +41,16 @@ enum Line<'a> {
     Summary(&'a Counts),
 }
 
+/// A JSON report's finding, and what a reader of the stream (or `merge`)
+/// needs besides: where it ends and the text found.
 #[derive(Serialize)]
 struct FindingLine<'a> {
-    rule: &'a str,
-    severity: Severity,
-    path: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    path_bytes: Option<Vec<u8>>,
-    line: usize,
-    column: usize,
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
     end_line: usize,
     end_column: usize,
-    span: Span,
-    message: &'a str,
     /// The text at the span (empty for something missing).
     matched: &'a str,
-    fingerprint: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    record: Option<Record<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field_span: Option<FieldSpan>,
-}
-
-#[derive(Serialize)]
-struct Span {
-    start: usize,
-    end: usize,
 }
 
 #[derive(Serialize)]
@@ -230,34 +214,12 @@ fn line(buf: &mut Vec<u8>, value: &Line<'_>) -> io::Result<()> {
     Ok(())
 }
 
-/// The bytes a shown path stands for, when it had to be escaped.
-fn path_bytes(id: &DocId) -> Option<Vec<u8>> {
-    let mut bytes = id.file_bytes()?;
-    if let Some(line) = id.record {
-        bytes.extend_from_slice(format!(":{line}").as_bytes());
-    }
-    Some(bytes)
-}
-
 fn finding_line<'a>(id: &'a DocId, f: &'a Finding) -> Line<'a> {
     Line::Finding(FindingLine {
-        rule: &f.rule,
-        severity: f.severity,
-        path: id.to_string(),
-        path_bytes: path_bytes(id),
-        line: f.line,
-        column: f.column,
+        finding: JsonFinding::of(id, f),
         end_line: f.end_line,
         end_column: f.end_column,
-        span: Span {
-            start: f.file_span.start,
-            end: f.file_span.end,
-        },
-        message: &f.message,
         matched: &f.matched,
-        fingerprint: crate::suppress::fingerprint_of(id, f),
-        record: Record::of(id, Some(f)),
-        field_span: FieldSpan::of(f),
     })
 }
 
@@ -486,7 +448,7 @@ mod tests {
         assert_eq!(
             lines,
             [
-                r#"{"type":"finding","rule":"p/r","severity":"error","path":"d.jsonl:2","line":2,"column":4,"end_line":2,"end_column":8,"span":{"start":3,"end":7},"message":"p/r here","matched":"abcd","fingerprint":"1adfe52dcfc49f8d","record":{"path":"d.jsonl","id":"a-1","line":2}}"#,
+                r#"{"type":"finding","rule":"p/r","severity":"error","path":"d.jsonl:2","line":2,"column":4,"span":{"start":3,"end":7},"message":"p/r here","fingerprint":"1adfe52dcfc49f8d","record":{"path":"d.jsonl","id":"a-1","line":2},"end_line":2,"end_column":8,"matched":"abcd"}"#,
                 r#"{"type":"record","path":"d.jsonl:2","record":{"path":"d.jsonl","id":"a-1","line":2},"findings":1}"#,
                 r#"{"type":"record","path":"b.txt","findings":0}"#,
                 r#"{"type":"problem","path":"d.jsonl:3","message":"invalid JSON record","record":{"path":"d.jsonl","id":null,"line":3}}"#,
