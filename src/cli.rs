@@ -145,7 +145,7 @@ pub struct CheckArgs {
     pub require_input: bool,
 
     /// Repair what rules with a fix report (delete a leftover line…), in
-    /// place, then report what is left. Text and Markdown files, and
+    /// place, then report what is left. Text, Markdown and HTML files, and
     /// JSON-lines records.
     #[arg(long, conflicts_with_all = ["diff", "write_baseline"])]
     pub fix: bool,

@@ -68,8 +68,22 @@ pub fn repair(
         else {
             continue;
         };
-        // A JSON-lines record is cut in the field's text, its escapes kept.
+        // A JSON-lines record is cut in the field's text, its escapes kept;
+        // in a page, a line or paragraph is the element the leftover fills.
         let range = match &doc.fields {
+            None if doc.kind == crate::load::Kind::Html && unit != FixUnit::Match => {
+                match html_element(&doc.source, &f.span) {
+                    Some(range) => range,
+                    None => {
+                        not_fixable.push(NotApplied {
+                            rule: f.rule.clone(),
+                            line: f.line,
+                            why: "the leftover shares its element with other text".to_string(),
+                        });
+                        continue;
+                    }
+                }
+            }
             Some(fields) => match fields.extent(&f.span, unit) {
                 Some(range) => range,
                 None => {
@@ -243,6 +257,106 @@ pub(crate) fn extent(text: &str, span: &Range<usize>, unit: FixUnit) -> Range<us
         }
     }
     start..end
+}
+
+/// Elements that hold a line of their own: what a `line` or `paragraph`
+/// fix deletes on a page.
+const BLOCKS: &[&str] = &[
+    "p",
+    "li",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "figcaption",
+    "dd",
+    "dt",
+    "section",
+    "aside",
+    "ul",
+    "ol",
+    "table",
+    "figure",
+    "article",
+    "header",
+    "footer",
+];
+
+/// Elements inside a line of text.
+const INLINE: &[&str] = &[
+    "a", "span", "strong", "em", "b", "i", "u", "small", "font", "bdi", "bdo", "mark", "cite",
+];
+
+/// A tag at `at` (`html[at] == '<'`): its lowercase name, whether it
+/// closes, and where it ends. `None` for a comment or anything else.
+fn tag(html: &str, at: usize) -> Option<(String, bool, usize)> {
+    let rest = html.get(at + 1..)?;
+    let (closing, rest) = match rest.strip_prefix('/') {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    let name: String = rest
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if name.is_empty() {
+        return None;
+    }
+    let end = at + html[at..].find('>')? + 1;
+    Some((name, closing, end))
+}
+
+/// On a page, the block element (`<p>`, `<li>`, `<div>`…) that the text at
+/// `span` opens, when it holds nothing but inline text: from its opening
+/// tag to its closing one, and the line break after it when it stood on a
+/// line of its own. `None` when other text comes before the leftover in
+/// its element, or another block or a `<br>` sits inside it.
+fn html_element(html: &str, span: &Range<usize>) -> Option<Range<usize>> {
+    // Back from the leftover: only inline tags and white space up to the
+    // block that opens.
+    let mut at = span.start;
+    let (open, name) = loop {
+        let lt = html[..at].rfind('<')?;
+        let (name, closing, end) = tag(html, lt)?;
+        if !html[end..at].trim().is_empty() {
+            return None;
+        }
+        if INLINE.contains(&name.as_str()) {
+            at = lt;
+            continue;
+        }
+        if closing || !BLOCKS.contains(&name.as_str()) {
+            return None;
+        }
+        break (lt, name);
+    };
+    // Forward to its closing tag; no block may open inside it.
+    let mut at = span.end;
+    let close = loop {
+        let lt = at + html[at..].find('<')?;
+        match tag(html, lt) {
+            Some((n, true, end)) if n == name => break end,
+            // Another block, or a line break: more than one line's text.
+            Some((n, _, _)) if BLOCKS.contains(&n.as_str()) || n == "br" || n == "hr" => {
+                return None;
+            }
+            Some((_, _, end)) => at = end,
+            None => at = lt + 1,
+        }
+    };
+    // On a line of its own: the line goes with it.
+    let line_start = html[..open].rfind('\n').map_or(0, |i| i + 1);
+    let after = &html[close..];
+    let trail = after.len() - after.trim_start_matches([' ', '\t', '\r']).len();
+    if html[line_start..open].trim().is_empty() && after[trail..].starts_with('\n') {
+        return Some(line_start..close + trail + 1);
+    }
+    Some(open..close)
 }
 
 /// A unified diff of `old` and `new` (decoded text) for `path`, three lines
@@ -466,6 +580,33 @@ mod tests {
             cut(para, "on Telegram", FixUnit::Paragraph),
             "Keep.\n\nKeep too.\n"
         );
+    }
+
+    #[test]
+    fn on_a_page_the_element_the_leftover_fills_goes() {
+        let cut = |html: &str, found: &str| {
+            let at = html.find(found).unwrap();
+            html_element(html, &(at..at + found.len()))
+                .map(|r| format!("{}{}", &html[..r.start], &html[r.end..]))
+        };
+        let page = "<article>\n  <p>The council met.</p>\n  <p><a href=\"/b\">Read more:</a> budget</p>\n</article>\n";
+        assert_eq!(
+            cut(page, "Read more:").as_deref(),
+            Some("<article>\n  <p>The council met.</p>\n</article>\n")
+        );
+        let inline = "<div><p>Met.</p><P class=x>اقرأ أيضا: خبر</P><p>End.</p></div>";
+        assert_eq!(
+            cut(inline, "اقرأ أيضا:").as_deref(),
+            Some("<div><p>Met.</p><p>End.</p></div>")
+        );
+        // Other text before it, or a block inside: left alone.
+        assert_eq!(
+            cut("<p>The council met. Read more: x</p>", "Read more:"),
+            None
+        );
+        assert_eq!(cut("<div>Read more: <p>x</p></div>", "Read more:"), None);
+        assert_eq!(cut("<p>Read more: x<br>The vote.</p>", "Read more:"), None);
+        assert_eq!(cut("Read more: x", "Read more:"), None);
     }
 
     #[test]

@@ -1160,7 +1160,7 @@ fn fix_files(
     };
     let fixable =
         |f: &Finding| wanted(&f.rule) && engine.rules().any(|r| r.id == f.rule && r.fix.is_some());
-    let (mut fixed, mut files, mut later) = (0, 0, 0);
+    let (mut fixed, mut files) = (0, 0);
     let mut not_applied: Vec<String> = Vec::new();
     // The records with something to fix, per dump.
     let mut dumps: std::collections::BTreeMap<&str, std::collections::BTreeSet<usize>> =
@@ -1177,8 +1177,7 @@ fn fix_files(
         }
         let path = real_path(&report.id);
         let kind = load::Kind::of(&path);
-        if !matches!(kind, Some(load::Kind::Text | load::Kind::Markdown)) {
-            later += report.findings.iter().filter(|f| fixable(f)).count();
+        if kind.is_none() {
             continue;
         }
         let Some(kind) = kind else { continue };
@@ -1299,13 +1298,6 @@ fn fix_files(
     out.flush().map_err(io_err)?;
     for line in &not_applied {
         writeln!(err, "clearance: {line}").map_err(io_err)?;
-    }
-    if later > 0 {
-        writeln!(
-            err,
-            "clearance: {later} findings in HTML pages have a fix that is not applied there yet"
-        )
-        .map_err(io_err)?;
     }
     let verb = if args.diff { "would fix" } else { "fixed" };
     writeln!(err, "clearance: {verb} {fixed} findings in {files} files").map_err(io_err)?;

@@ -90,7 +90,7 @@ fn diff_shows_the_repairs_and_changes_nothing() {
 }
 
 #[test]
-fn fix_only_limits_the_repairs_and_pages_are_left_for_later() {
+fn fix_only_limits_the_repairs_and_a_page_loses_the_element() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "ar.md", ARABIC_MD);
     let page =
@@ -110,10 +110,7 @@ fn fix_only_limits_the_repairs_and_pages_are_left_for_later() {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(
-        run.stderr,
-        "clearance: 1 findings in HTML pages have a fix that is not applied there yet\nclearance: fixed 1 findings in 1 files\n"
-    );
+    assert_eq!(run.stderr, "clearance: fixed 2 findings in 2 files\n");
     let left: Vec<String> = common::json(&run)["findings"]
         .as_array()
         .unwrap()
@@ -126,13 +123,26 @@ fn fix_only_limits_the_repairs_and_pages_are_left_for_later() {
             )
         })
         .collect();
-    assert_eq!(
-        left,
-        ["ar.md residue/foreign-promo", "page.html residue/read-also"]
-    );
+    assert_eq!(left, ["ar.md residue/foreign-promo"]);
     assert_eq!(
         std::fs::read_to_string(dir.path().join("page.html")).unwrap(),
-        page
+        "<article><p>The council met.</p></article>"
+    );
+    // A leftover that shares its paragraph with the article's text stays,
+    // and says why.
+    write(
+        dir.path(),
+        "mixed.html",
+        "<article><p>The council met.</p><p>Read more: budget<br>The vote was close.</p></article>",
+    );
+    let run = clearance(
+        dir.path(),
+        &["check", "--no-config", "--diff", "mixed.html"],
+    );
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "clearance: mixed.html:1: residue/read-also not fixed: the leftover shares its element with other text\nclearance: would fix 0 findings in 0 files\n"
     );
 }
 

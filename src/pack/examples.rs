@@ -69,8 +69,7 @@ pub fn run(pack: Pack) -> Result<ExampleResult, crate::Error> {
     Ok(result)
 }
 
-/// For a rule with a fix, on a text or Markdown example (number `n`,
-/// valid ones first): the fix applied twice changes nothing the second
+/// For a rule with a fix, on any example (number `n`, valid ones first): the fix applied twice changes nothing the second
 /// time, and an invalid example reads as its `fixed` text. A failure's line.
 fn check_fix(
     engine: &Engine,
@@ -80,9 +79,6 @@ fn check_fix(
     n: usize,
 ) -> Option<String> {
     rule.fix?;
-    if doc.kind == Kind::Html {
-        return None;
-    }
     let only = |id: &str| id == rule.id;
     let once = crate::fix::fix_text(engine, doc, profile, &only);
     let again = from_source(&doc.id.file, doc.kind, once.clone());
@@ -134,7 +130,7 @@ pub fn describe(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "  scope:   {}", scopes.join(", "))?;
     let fix = match rule.fix {
         Some(super::Fix::Delete(unit)) => format!(
-            "`--fix` deletes the {} (in text and Markdown files)",
+            "`--fix` deletes the {} (on a page, the element it fills)",
             match unit {
                 super::FixUnit::Match => "matched text",
                 super::FixUnit::Line => "line",
