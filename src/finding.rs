@@ -64,6 +64,10 @@ pub struct Finding {
     /// that field's own text (so the same record gives the same place in
     /// whichever dump or shard it sits).
     pub field: Option<Box<FieldPlace>>,
+    /// The capture an `expect` check found wrong (the «27» of a notice
+    /// that must cite 27A), in the document's text: what a `replace` fix
+    /// rewrites.
+    pub wrong: Option<Range<usize>>,
     /// The fingerprint an earlier report gave it (`clearance merge` reads
     /// findings back without their text); `None`: made from `matched`.
     pub fingerprint: Option<String>,
@@ -106,6 +110,7 @@ impl Finding {
             file_span: 0..0,
             matched: String::new(),
             field: None,
+            wrong: None,
             fingerprint: None,
         }
     }

@@ -1,7 +1,8 @@
 //! Repairs: what `clearance check --fix` writes and `--diff` shows.
 //!
-//! A rule's `fix:` says what to delete around each of its findings: the
-//! match, its line or its paragraph. The deletions are worked out on the
+//! A rule's `fix:` says what to delete around each of its findings (the
+//! match, its line or its paragraph), or what to write in place of the
+//! capture a check found wrong. The deletions are worked out on the
 //! decoded text, then made in the file's own bytes (its encoding, line
 //! endings and every byte outside them kept), and the blank line a removed
 //! line or paragraph would leave doubled goes with it. Overlapping fixes:
@@ -17,7 +18,7 @@ use crate::load::Document;
 use crate::pack::{Fix, FixUnit};
 use crate::{Engine, check_document};
 
-/// One deletion, in the document's decoded text.
+/// One change, in the document's decoded text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Edit {
     /// The rule whose finding it repairs.
@@ -26,6 +27,58 @@ pub struct Edit {
     pub range: Range<usize>,
     /// The finding's line, for messages.
     pub line: usize,
+    /// What is written in its place, as the file holds text (escaped for a
+    /// JSON string or a page); empty for a deletion.
+    pub text: String,
+}
+
+/// A `replace` fix of finding `f`: the capture a check found wrong (or the
+/// match) rewritten in the match's script, escaped as the document holds
+/// text.
+fn replacement(
+    doc: &Document,
+    f: &Finding,
+    with: &crate::pack::Replacement,
+) -> Result<Edit, &'static str> {
+    let range = f.wrong.clone().unwrap_or_else(|| f.span.clone());
+    let text = with.for_text(&f.matched);
+    // Digits as the article writes them: «٢٧» stays Arabic-Indic.
+    let was = doc.source.get(range.clone()).unwrap_or_default();
+    let zero = ['\u{0660}', '\u{06F0}'].into_iter().find(|z| {
+        was.chars()
+            .any(|c| (*z..=char::from_u32(*z as u32 + 9).unwrap_or(*z)).contains(&c))
+    });
+    let text: String = match zero {
+        Some(zero) => text
+            .chars()
+            .map(|c| match c.to_digit(10) {
+                Some(d) if c.is_ascii_digit() => char::from_u32(zero as u32 + d).unwrap_or(c),
+                _ => c,
+            })
+            .collect(),
+        None => text.to_string(),
+    };
+    let text = text.as_str();
+    let text = if doc.fields.is_some() {
+        // Inside a JSON string.
+        let quoted = serde_json::to_string(text).map_err(|_| "the text cannot be written")?;
+        quoted[1..quoted.len() - 1].to_string()
+    } else if !matches!(doc.origin, crate::load::decode::Origin::Same) {
+        // The file is not UTF-8: its own encoding is not known here.
+        return Err("replacing text is done in UTF-8 files only, for now");
+    } else if doc.kind == crate::load::Kind::Html {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        text.to_string()
+    };
+    Ok(Edit {
+        rule: f.rule.clone(),
+        range,
+        line: f.line,
+        text,
+    })
 }
 
 /// A fix that was not applied, and why.
@@ -64,9 +117,26 @@ pub fn repair(
         if !wanted(&f.rule) {
             continue;
         }
-        let Some(Fix::Delete(unit)) = engine.rules().find(|r| r.id == f.rule).and_then(|r| r.fix)
+        let Some(fix) = engine
+            .rules()
+            .find(|r| r.id == f.rule)
+            .and_then(|r| r.fix.as_ref())
         else {
             continue;
+        };
+        let unit = match fix {
+            Fix::Delete(unit) => *unit,
+            Fix::Replace(with) => {
+                match replacement(doc, f, with) {
+                    Ok(edit) => planned.push(edit),
+                    Err(why) => not_fixable.push(NotApplied {
+                        rule: f.rule.clone(),
+                        line: f.line,
+                        why: why.to_string(),
+                    }),
+                }
+                continue;
+            }
         };
         // A JSON-lines record is cut in the field's text, its escapes kept;
         // in a page, a line or paragraph is the element the leftover fills.
@@ -101,6 +171,7 @@ pub fn repair(
             rule: f.rule.clone(),
             range,
             line: f.line,
+            text: String::new(),
         });
     }
     let (mut edits, mut not_applied) = resolve(planned);
@@ -204,6 +275,7 @@ pub fn apply(doc: &Document, bytes: &[u8], edits: &[Edit]) -> Vec<u8> {
         let raw = doc.origin.range(&doc.source, &e.range);
         let start = raw.start.clamp(at, bytes.len());
         out.extend_from_slice(&bytes[at..start]);
+        out.extend_from_slice(e.text.as_bytes());
         at = raw.end.clamp(start, bytes.len());
     }
     out.extend_from_slice(&bytes[at..]);
@@ -615,6 +687,7 @@ mod tests {
             rule: rule.into(),
             range,
             line,
+            text: String::new(),
         };
         let (kept, not) = resolve(vec![
             edit("r/b", 12..30, 3),

@@ -169,7 +169,7 @@ fn a_pack_fix_that_cannot_work_is_a_pack_error_at_its_place() {
             format!(
                 "{head}    require: {{ phrases: [all rights reserved] }}\n    fix: {{ delete: line }}\n"
             ),
-            "`fix: delete` goes with `forbid`",
+            "`fix` goes with `forbid`",
             "house.yaml:8:10",
         ),
         (
@@ -185,6 +185,13 @@ fn a_pack_fix_that_cannot_work_is_a_pack_error_at_its_place() {
             ),
             "`fixed` examples need the rule's `fix`",
             "house.yaml:10:15",
+        ),
+        (
+            format!(
+                "{head}    forbid: {{ phrases: [subscribe now] }}\n    fix: {{ delete: line, replace: x }}\n"
+            ),
+            "a fix is `delete` or `replace`, one of them",
+            "house.yaml:8:10",
         ),
         (
             format!(
@@ -258,5 +265,52 @@ fn a_json_lines_record_is_fixed_in_its_string() {
     assert_eq!(
         std::fs::read_to_string(dir.path().join("d.jsonl")).unwrap(),
         want
+    );
+}
+
+/// A notice that cites the wrong section gets 27A in its own script and
+/// digits; the rest of the notice stays as written, in a text file, a page
+/// and a JSON-lines record. A legacy-encoded file is left, and says why.
+#[test]
+fn a_wrong_section_is_rewritten_in_the_notices_own_script() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "ar.txt",
+        "يتم استخدام المواد وفقًا للمادة ٢٧ من قانون حقوق التأليف والنشر ٢٠٠٧\n",
+    );
+    write(
+        dir.path(),
+        "en.html",
+        "<p>Used under Section 27(a) of the Copyright Act, 2007</p>\n",
+    );
+    write(
+        dir.path(),
+        "he.jsonl",
+        "{\"id\":\"x\",\"text\":\"השימוש נעשה לפי סעיף 72א לחוק זכות יוצרים, התשס\\\"ח-2007\"}\n",
+    );
+    let legacy = "השימוש בתמונות באתר נעשה בהתאם לסעיף 27 לחוק זכות יוצרים, התשסח-2007, ובכפוף לתנאי השימוש של האתר.\n";
+    write(dir.path(), "legacy/he.txt", cp1255(legacy));
+    let run = clearance(dir.path(), &["check", "--no-config", "--fix", "."]);
+    assert_eq!(
+        run.stderr,
+        "clearance: legacy/he.txt:1: il-27a/section-malformed not fixed: replacing text is done in UTF-8 files only, for now\nclearance: fixed 3 findings in 3 files\n"
+    );
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    assert_eq!(
+        read("ar.txt"),
+        "يتم استخدام المواد وفقًا للمادة ٢٧ أ من قانون حقوق التأليف والنشر ٢٠٠٧\n"
+    );
+    assert_eq!(
+        read("en.html"),
+        "<p>Used under Section 27A of the Copyright Act, 2007</p>\n"
+    );
+    assert_eq!(
+        read("he.jsonl"),
+        "{\"id\":\"x\",\"text\":\"השימוש נעשה לפי סעיף 27א לחוק זכות יוצרים, התשס\\\"ח-2007\"}\n"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("legacy/he.txt")).unwrap(),
+        cp1255(legacy)
     );
 }

@@ -895,7 +895,7 @@ impl Engine {
                         .map_or(0, |span| span.start);
                     let message = interpolate(&rule.message, &[], None, None, doc, None, &vars);
                     let label = "not found in the text checked, from here to its end".to_string();
-                    report(start..start, Box::new(move || (message, label)));
+                    report(start..start, Box::new(move || (message, label, None)));
                 }
             }
             RuleKind::Require {
@@ -925,7 +925,7 @@ impl Engine {
                         &vars,
                     );
                     let label = format!("«{}»: not found here", shown(doc, region, &span));
-                    report(span, Box::new(move || (message, label)));
+                    report(span, Box::new(move || (message, label, None)));
                 }
             }
             RuleKind::Forbid {
@@ -963,6 +963,12 @@ impl Engine {
                         report(
                             span,
                             Box::new(move || {
+                                // The capture a check found wrong, in the
+                                // source: what a `replace` fix rewrites.
+                                let wrong = failed.as_ref().and_then(|(_, f)| match f {
+                                    Found::Span(r) => Some(region.folded.to_source(r.clone())),
+                                    Found::Text(_) => None,
+                                });
                                 let found = failed.map(|(check, f)| (check, f.text(doc, region)));
                                 let message = interpolate(
                                     &rule.message,
@@ -984,7 +990,7 @@ impl Engine {
                                     ),
                                     (None, None) => format!("«{}»", shown(doc, region, &at)),
                                 };
-                                (message, label)
+                                (message, label, wrong)
                             }),
                         );
                     }
@@ -1058,7 +1064,7 @@ impl Engine {
                                     "«{}»: nothing found within {within} characters",
                                     shown(doc, region, &at)
                                 );
-                                (message, label)
+                                (message, label, None)
                             }),
                         );
                     }
@@ -1070,15 +1076,11 @@ impl Engine {
         let help = rule.help.as_ref().map(|h| vars.fill(h));
         for ((span, words), keep) in pending.into_iter().zip(keep) {
             if keep {
-                let (message, label) = words();
-                out.push(Finding::new(
-                    &rule.id,
-                    severity,
-                    span,
-                    message,
-                    label,
-                    help.clone(),
-                ));
+                let (message, label, wrong) = words();
+                let mut finding =
+                    Finding::new(&rule.id, severity, span, message, label, help.clone());
+                finding.wrong = wrong;
+                out.push(finding);
             }
         }
         dropped
@@ -1089,8 +1091,9 @@ impl Engine {
 /// counted (see [`Checked::dropped`]).
 pub const MAX_FINDINGS_PER_RULE: usize = 100;
 
-/// A finding's message and label, worked out when it is kept.
-type Words<'a> = Box<dyn FnOnce() -> (String, String) + 'a>;
+/// A finding's message and label, worked out when it is kept, and the
+/// capture a check found wrong.
+type Words<'a> = Box<dyn FnOnce() -> (String, String, Option<Range<usize>>) + 'a>;
 type Pending<'a> = (Range<usize>, Words<'a>);
 
 /// Which of one rule's findings (by span) are reported, and how many

@@ -346,12 +346,34 @@ impl Compiler<'_> {
             Some(fix) if !matches!(kind, RuleKind::Forbid { .. }) => {
                 return Err(e.with_help(
                     span_of(fix),
-                    "`fix: delete` goes with `forbid`".to_string(),
+                    "`fix` goes with `forbid`".to_string(),
                     "nothing to delete",
-                    "a `require` or `around` rule reports something missing; there is no text to delete",
+                    "a `require` or `around` rule reports something missing; there is no text to delete or replace",
                 ));
             }
-            Some(fix) => Some(super::Fix::Delete(fix.value.delete)),
+            Some(fix) => match (&fix.value.delete, &fix.value.replace) {
+                (Some(unit), None) => Some(super::Fix::Delete(*unit)),
+                (None, Some(replace)) => Some(super::Fix::Replace(match replace {
+                    super::raw::RawReplace::One(text) => super::Replacement {
+                        he: text.clone(),
+                        ar: text.clone(),
+                        en: text.clone(),
+                    },
+                    super::raw::RawReplace::ByScript { he, ar, en } => super::Replacement {
+                        he: he.clone(),
+                        ar: ar.clone(),
+                        en: en.clone(),
+                    },
+                })),
+                _ => {
+                    return Err(e.with_help(
+                        span_of(fix),
+                        "a fix is `delete` or `replace`, one of them".to_string(),
+                        "one kind",
+                        "`fix: { delete: line }` or `fix: { replace: { he: …, ar: …, en: … } }`",
+                    ));
+                }
+            },
         };
         if !raw.examples.fixed.is_empty() && raw.examples.fixed.len() != raw.examples.invalid.len()
         {

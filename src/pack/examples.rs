@@ -78,7 +78,7 @@ fn check_fix(
     profile: &Profile,
     n: usize,
 ) -> Option<String> {
-    rule.fix?;
+    rule.fix.as_ref()?;
     let only = |id: &str| id == rule.id;
     let once = crate::fix::fix_text(engine, doc, profile, &only);
     let again = from_source(&doc.id.file, doc.kind, once.clone());
@@ -128,10 +128,16 @@ pub fn describe(rule: &Rule, out: &mut dyn Write) -> io::Result<()> {
     }
     let scopes: Vec<String> = rule.scope.iter().map(|s| s.name()).collect();
     writeln!(out, "  scope:   {}", scopes.join(", "))?;
-    let fix = match rule.fix {
+    let fix = match &rule.fix {
+        Some(super::Fix::Replace(with)) => format!(
+            "`--fix` writes «{}» / «{}» / «{}» (by the text's script) in place of what a check found wrong",
+            shown(&with.he),
+            shown(&with.ar),
+            shown(&with.en)
+        ),
         Some(super::Fix::Delete(unit)) => format!(
             "`--fix` deletes the {} (on a page, the element it fills)",
-            match unit {
+            match *unit {
                 super::FixUnit::Match => "matched text",
                 super::FixUnit::Line => "line",
                 super::FixUnit::Paragraph => "paragraph",

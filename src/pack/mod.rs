@@ -64,11 +64,47 @@ pub struct Rule {
 }
 
 /// A rule's repair.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fix {
     /// Delete the finding's match, line or paragraph, and the blank line
     /// its removal would leave doubled.
     Delete(FixUnit),
+    /// Write a text in place of the capture a check found wrong (or of the
+    /// match), in the script of the match.
+    Replace(Replacement),
+}
+
+/// A `replace` fix's text in each script.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replacement {
+    pub he: String,
+    pub ar: String,
+    pub en: String,
+}
+
+impl Replacement {
+    /// The text for a match written in `matched`'s script: Hebrew or Arabic
+    /// when most of its letters are, else the Latin one.
+    pub fn for_text(&self, matched: &str) -> &str {
+        let (mut he, mut ar, mut latin) = (0, 0, 0);
+        for c in matched.chars().filter(|c| c.is_alphabetic()) {
+            match c {
+                '\u{0590}'..='\u{05FF}' | '\u{FB1D}'..='\u{FB4F}' => he += 1,
+                '\u{0600}'..='\u{06FF}'
+                | '\u{0750}'..='\u{077F}'
+                | '\u{FB50}'..='\u{FDFF}'
+                | '\u{FE70}'..='\u{FEFF}' => ar += 1,
+                _ => latin += 1,
+            }
+        }
+        if he > ar && he > latin {
+            &self.he
+        } else if ar > he && ar > latin {
+            &self.ar
+        } else {
+            &self.en
+        }
+    }
 }
 
 impl Rule {

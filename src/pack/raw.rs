@@ -98,7 +98,21 @@ pub(crate) struct RawRule {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFix {
     /// Delete what was found: the match, its line or its paragraph.
-    pub(crate) delete: FixUnit,
+    #[serde(default)]
+    pub(crate) delete: Option<FixUnit>,
+    /// Write this text in place of the capture an `expect` check found
+    /// wrong (or of the match): one text, or one per script (`he`, `ar`,
+    /// `en`), chosen by the script of the match.
+    #[serde(default)]
+    pub(crate) replace: Option<RawReplace>,
+}
+
+/// A replacement text, or one per script.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawReplace {
+    One(String),
+    ByScript { he: String, ar: String, en: String },
 }
 
 /// What a `delete` fix removes around a finding.
