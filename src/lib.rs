@@ -64,6 +64,26 @@ pub mod exit {
     /// Stopped by SIGTERM before the input ended (128 + 15, as a shell
     /// reports a process the signal ended); what was checked is reported.
     pub const INTERRUPTED: u8 = 143;
+
+    /// The code of a run that was stopped or not, found `problems` input
+    /// problems, and findings no more severe than `worst`, failing at
+    /// `fail_on`.
+    pub fn of(
+        interrupted: bool,
+        problems: usize,
+        worst: Option<crate::Severity>,
+        fail_on: Option<crate::Severity>,
+    ) -> u8 {
+        if interrupted {
+            INTERRUPTED
+        } else if problems > 0 {
+            INPUT
+        } else if fail_on.is_some_and(|t| worst.is_some_and(|w| w >= t)) {
+            FINDINGS
+        } else {
+            CLEAN
+        }
+    }
 }
 
 /// What the process around a run is like. The binary reads it (the
@@ -410,6 +430,12 @@ fn check(
         ordered: false,
         stop: std::sync::Arc::default(),
     };
+    // The lowest severity that fails the run.
+    let threshold = args
+        .fail_on
+        .or(options.config.as_ref().and_then(|c| c.fail_on))
+        .unwrap_or(cli::FailOn::Error)
+        .threshold();
     if args.fix || args.diff {
         if roots.iter().any(|r| r.as_os_str() == "-") {
             return Err(Error::Usage(
@@ -418,19 +444,8 @@ fn check(
         }
         let found = fix_files(args, &engine, &roots, &options, out, err)?;
         if args.diff {
-            let threshold = args
-                .fail_on
-                .or(options.config.as_ref().and_then(|c| c.fail_on))
-                .unwrap_or(cli::FailOn::Error)
-                .threshold();
             out.flush().map_err(io_err)?;
-            return Ok(if !found.problems.is_empty() {
-                exit::INPUT
-            } else if threshold.is_some_and(|t| found.findings().any(|(_, f)| f.severity >= t)) {
-                exit::FINDINGS
-            } else {
-                exit::CLEAN
-            });
+            return Ok(exit_code(false, &found, threshold));
         }
     }
     // `--format jsonl` writes each document as it is checked; the other
@@ -502,11 +517,6 @@ fn check(
         .interrupt
         .as_ref()
         .is_some_and(|i| i.load(std::sync::atomic::Ordering::Relaxed));
-    let threshold = args
-        .fail_on
-        .or(options.config.as_ref().and_then(|c| c.fail_on))
-        .unwrap_or(cli::FailOn::Error)
-        .threshold();
     let mut streamed = None;
     if let Some(stream) = stream {
         // The stop flag is also set when the reader went away.
@@ -604,19 +614,12 @@ fn check(
             exit::INPUT
         });
     }
-    let settings = report::Settings {
-        style: Style {
-            color: color && args.output.is_none(),
-            width: 100,
-        },
-        fail_on: threshold,
-        repository: env
-            .current_dir
-            .clone()
-            .map(report::place::Repository::around),
-        sarif_category: args.sarif_category.clone(),
-        step_summary: env.step_summary.clone(),
-    };
+    let settings = settings(
+        env,
+        color && args.output.is_none(),
+        threshold,
+        &args.sarif_category,
+    );
     let (problems, worst) = match &streamed {
         Some(counts) => (counts.problems, counts.worst),
         None => (
@@ -624,15 +627,7 @@ fn check(
             outcome.findings().map(|(_, f)| f.severity).max(),
         ),
     };
-    let code = if interrupted {
-        exit::INTERRUPTED
-    } else if problems > 0 {
-        exit::INPUT
-    } else if threshold.is_some_and(|t| worst.is_some_and(|w| w >= t)) {
-        exit::FINDINGS
-    } else {
-        exit::CLEAN
-    };
+    let code = exit::of(interrupted, problems, worst, threshold);
     // Further reports first: into files, with no colour, and without
     // adding twice to GitHub's step summary.
     for extra in &args.output_format {
@@ -677,6 +672,37 @@ fn check(
     };
     report.write(args.output.as_deref(), out, err)?;
     Ok(code)
+}
+
+/// What the printers are told: colour, the failing severity, the
+/// repository around the current folder, the SARIF category and GitHub's
+/// step summary.
+fn settings(
+    env: &Environment,
+    color: bool,
+    fail_on: Option<Severity>,
+    sarif_category: &str,
+) -> report::Settings {
+    report::Settings {
+        style: Style { color, width: 100 },
+        fail_on,
+        repository: env
+            .current_dir
+            .clone()
+            .map(report::place::Repository::around),
+        sarif_category: sarif_category.to_string(),
+        step_summary: env.step_summary.clone(),
+    }
+}
+
+/// The exit code of a collected outcome.
+fn exit_code(interrupted: bool, outcome: &Outcome, fail_on: Option<Severity>) -> u8 {
+    exit::of(
+        interrupted,
+        outcome.problems.len(),
+        outcome.findings().map(|(_, f)| f.severity).max(),
+        fail_on,
+    )
 }
 
 /// A finished report, ready to print.
@@ -795,26 +821,8 @@ fn merge(
     }
     rule_info.sort_by(|a, b| a.id.cmp(&b.id));
     let threshold = args.fail_on.threshold();
-    let code = if !outcome.problems.is_empty() {
-        exit::INPUT
-    } else if threshold.is_some_and(|t| outcome.findings().any(|(_, f)| f.severity >= t)) {
-        exit::FINDINGS
-    } else {
-        exit::CLEAN
-    };
-    let settings = report::Settings {
-        style: Style {
-            color: false,
-            width: 100,
-        },
-        fail_on: threshold,
-        repository: env
-            .current_dir
-            .clone()
-            .map(report::place::Repository::around),
-        sarif_category: args.sarif_category.clone(),
-        step_summary: env.step_summary.clone(),
-    };
+    let code = exit_code(false, &outcome, threshold);
+    let settings = settings(env, false, threshold, &args.sarif_category);
     let report = Printed {
         format: args.format,
         outcome: &outcome,
