@@ -331,9 +331,10 @@ pub(crate) fn extent(text: &str, span: &Range<usize>, unit: FixUnit) -> Range<us
     start..end
 }
 
-/// Elements that hold a line of their own: what a `line` or `paragraph`
-/// fix deletes on a page.
-const BLOCKS: &[&str] = &[
+/// The blocks a `line` or `paragraph` fix may delete whole on a page:
+/// those that hold a line of text of their own (not a table cell or a
+/// list's option, whose removal would change the page's structure).
+const LINE_ELEMENTS: &[&str] = &[
     "p",
     "li",
     "div",
@@ -402,7 +403,7 @@ fn html_element(html: &str, span: &Range<usize>) -> Option<Range<usize>> {
             at = lt;
             continue;
         }
-        if closing || !BLOCKS.contains(&name.as_str()) {
+        if closing || !LINE_ELEMENTS.contains(&name.as_str()) {
             return None;
         }
         break (lt, name);
@@ -413,10 +414,9 @@ fn html_element(html: &str, span: &Range<usize>) -> Option<Range<usize>> {
         let lt = at + html[at..].find('<')?;
         match tag(html, lt) {
             Some((n, true, end)) if n == name => break end,
-            // Another block, or a line break: more than one line's text.
-            Some((n, _, _)) if BLOCKS.contains(&n.as_str()) || n == "br" || n == "hr" => {
-                return None;
-            }
+            // Another block (as the page's text was read), or a line
+            // break: more than one line's text.
+            Some((n, _, _)) if crate::load::is_block(&n) || n == "br" => return None,
             Some((_, _, end)) => at = end,
             None => at = lt + 1,
         }

@@ -146,6 +146,25 @@ pub struct Piece {
     dropped: Vec<Dropped>,
 }
 
+impl Piece {
+    /// Adds a finding of a report that lists findings document by
+    /// document (JSON, SARIF): to the last document when it is the same,
+    /// else to a new one. Whether it started a new one.
+    fn add(&mut self, f: ReadFinding) -> bool {
+        let id = f.id();
+        match self.documents.last_mut() {
+            Some((last, findings, _)) if *last == id => {
+                findings.push(f.finding());
+                false
+            }
+            _ => {
+                self.documents.push((id, vec![f.finding()], 0));
+                true
+            }
+        }
+    }
+}
+
 impl ReadRecord {
     fn id(&self) -> DocId {
         DocId {
@@ -326,13 +345,8 @@ fn from_report(report: ReadReport) -> Piece {
     let mut piece = Piece::default();
     let mut named = 0;
     for f in report.findings {
-        let id = f.id();
-        match piece.documents.last_mut() {
-            Some((last, findings, _)) if *last == id => findings.push(f.finding()),
-            _ => {
-                named += 1;
-                piece.documents.push((id, vec![f.finding()], 0));
-            }
+        if piece.add(f) {
+            named += 1;
         }
     }
     // The baselined count is the report's; it rides on its first document.
@@ -533,11 +547,7 @@ fn from_sarif(text: &str) -> Result<Piece, String> {
                 record,
                 field_span,
             };
-            let id = finding.id();
-            match piece.documents.last_mut() {
-                Some((last, findings, _)) if *last == id => findings.push(finding.finding()),
-                _ => piece.documents.push((id, vec![finding.finding()], 0)),
-            }
+            piece.add(finding);
         }
         for invocation in run.invocations {
             for note in invocation.tool_execution_notifications {

@@ -976,6 +976,12 @@ fn listed(list: &[&str], name: &str) -> bool {
     list.binary_search(&name).is_ok()
 }
 
+/// Whether `name` (lowercase) is an element whose tags separate
+/// paragraphs of the page's text.
+pub(crate) fn is_block(name: &str) -> bool {
+    listed(BLOCK, name)
+}
+
 /// HTML start tags that end `<svg>`/`<math>` content.
 const BREAKS_OUT_OF_FOREIGN: &[&str] = &[
     "b",

@@ -586,16 +586,21 @@ pub struct RecordFields {
 }
 
 impl RecordFields {
+    /// The field whose string holds byte `at` of the line (its closing
+    /// quote counts, for a finding at the end of the text).
+    fn field_at(&self, at: usize) -> Option<&(String, JsonString, bool)> {
+        self.fields
+            .iter()
+            .find(|(_, js, _)| js.raw.start <= at && at <= js.raw.end)
+    }
+
     /// What a `delete` fix of `unit` removes for a finding at `span`
     /// (bytes of the line): worked out on the field's own text, as in a
     /// file, and given back as bytes of the line, whole escapes included,
     /// so the record stays valid JSON. `None` in a field read as HTML (not
     /// fixed yet).
     pub fn extent(&self, span: &Range<usize>, unit: crate::pack::FixUnit) -> Option<Range<usize>> {
-        let (_, js, html) = self
-            .fields
-            .iter()
-            .find(|(_, js, _)| js.raw.start <= span.start && span.start <= js.raw.end)?;
+        let (_, js, html) = self.field_at(span.start)?;
         // A line of HTML source is not a line of the article.
         if *html {
             return None;
@@ -610,10 +615,7 @@ impl RecordFields {
     /// lies in: the field's name, the byte range in its unescaped text,
     /// and the line and column there. `None` outside every field.
     pub fn place(&self, span: &Range<usize>) -> Option<crate::finding::FieldPlace> {
-        let (name, js, _) = self
-            .fields
-            .iter()
-            .find(|(_, js, _)| js.raw.start <= span.start && span.start <= js.raw.end)?;
+        let (name, js, _) = self.field_at(span.start)?;
         let start = js.text_offset(span.start, false);
         let end = js.text_offset(span.end.min(js.raw.end), true).max(start);
         let before = &js.text[..start];

@@ -17,6 +17,7 @@ use std::ops::Range;
 use std::path::Path;
 
 pub use crate::doc_id::DocId;
+pub(crate) use html::is_block;
 
 use crate::normalize::{Folded, Gap, Piece, fold_pieces};
 

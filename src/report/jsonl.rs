@@ -214,6 +214,18 @@ fn line(buf: &mut Vec<u8>, value: &Line<'_>) -> io::Result<()> {
     Ok(())
 }
 
+/// The line that closes a document: how many findings it had, and how
+/// many the baseline hid.
+fn record_line(id: &DocId, findings: usize, baselined: usize) -> Line<'_> {
+    Line::Record(RecordLine {
+        path: id.to_string(),
+        path_bytes: path_bytes(id),
+        record: Record::of(id, None),
+        findings,
+        baselined,
+    })
+}
+
 fn finding_line<'a>(id: &'a DocId, f: &'a Finding) -> Line<'a> {
     Line::Finding(FindingLine {
         finding: JsonFinding::of(id, f),
@@ -243,13 +255,7 @@ impl Report for Stream<'_> {
             }
             let _ = line(
                 buf,
-                &Line::Record(RecordLine {
-                    path: id.to_string(),
-                    path_bytes: path_bytes(id),
-                    record: Record::of(id, None),
-                    findings: report.findings.len(),
-                    baselined: report.baselined,
-                }),
+                &record_line(id, report.findings.len(), report.baselined),
             );
             counts.problems += checked.problems.len();
             for p in &checked.problems {
@@ -317,18 +323,8 @@ pub(super) fn write(outcome: &super::Outcome, out: &mut dyn Write) -> io::Result
     let mut buf = Vec::new();
     let mut counts = Counts::default();
     let mut clean = outcome.clean.iter().peekable();
-    let record = |buf: &mut Vec<u8>, id: &DocId, findings: usize| {
-        line(
-            buf,
-            &Line::Record(RecordLine {
-                path: id.to_string(),
-                path_bytes: path_bytes(id),
-                record: Record::of(id, None),
-                findings,
-                baselined: 0,
-            }),
-        )
-    };
+    let record =
+        |buf: &mut Vec<u8>, id: &DocId, findings: usize| line(buf, &record_line(id, findings, 0));
     for file in &outcome.reports {
         while let Some(id) = clean.next_if(|id| **id < file.id) {
             record(&mut buf, id, 0)?;
