@@ -109,32 +109,30 @@ pub fn nothing_checked(
     problems: usize,
     skipped: &std::collections::BTreeMap<String, usize>,
 ) -> Option<String> {
-    {
-        if files > 0 || problems > 0 {
-            return None;
-        }
-        let readable = crate::load::extension_list();
-        let total: usize = skipped.values().sum();
-        if total == 0 {
-            return Some(format!(
-                "Nothing was checked: no file under the given paths is one Clearance reads ({readable})"
-            ));
-        }
-        let mut types: Vec<(&String, &usize)> = skipped.iter().collect();
-        types.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-        let listed: Vec<String> = types
-            .iter()
-            .take(8)
-            .map(|(t, n)| format!("{}: {n}", escape::text(t)))
-            .collect();
-        let more = if types.len() > 8 { ", …" } else { "" };
-        Some(format!(
-            "Nothing was checked: {total} {} skipped, of types Clearance does not read ({}{more}); \
-             it reads {readable}",
-            if total == 1 { "file" } else { "files" },
-            listed.join(", "),
-        ))
+    if files > 0 || problems > 0 {
+        return None;
     }
+    let readable = crate::load::extension_list();
+    let total: usize = skipped.values().sum();
+    if total == 0 {
+        return Some(format!(
+            "Nothing was checked: no file under the given paths is one Clearance reads ({readable})"
+        ));
+    }
+    let mut types: Vec<(&String, &usize)> = skipped.iter().collect();
+    types.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    let listed: Vec<String> = types
+        .iter()
+        .take(8)
+        .map(|(t, n)| format!("{}: {n}", escape::text(t)))
+        .collect();
+    let more = if types.len() > 8 { ", …" } else { "" };
+    Some(format!(
+        "Nothing was checked: {total} {} skipped, of types Clearance does not read ({}{more}); \
+         it reads {readable}",
+        if total == 1 { "file" } else { "files" },
+        listed.join(", "),
+    ))
 }
 
 /// Where a scan's results go, as each document is checked. The scan's
